@@ -1,0 +1,25 @@
+"""claim-checker: find where news articles agree, hedge and contradict each other, claim by claim.
+
+Example:
+    >>> import checker
+    >>> result = checker.check("data/demo")          # doctest: +SKIP
+    >>> result.findings[["kind", "explanation"]]     # doctest: +SKIP
+"""
+
+import logging
+
+from checker.claims import extract_claims
+from checker.config import CheckConfig
+from checker.errors import CheckerError, ConfigError, InputError, ModelLoadError, SchemaError, StoreError
+from checker.ingest import read_articles
+from checker.nli import load_nli
+from checker.pipeline import Checker, CheckResult, check
+
+__version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+__all__ = [
+    "CheckConfig", "CheckResult", "Checker", "CheckerError", "ConfigError", "InputError", "ModelLoadError",
+    "SchemaError", "StoreError", "__version__", "check", "extract_claims", "load_nli", "read_articles",
+]

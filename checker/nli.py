@@ -1,0 +1,235 @@
+"""Pairs -> entailment / neutral / contradiction probabilities, in both directions.
+
+The scorer is any object with ``predict(premises, hypotheses) -> DataFrame`` (the ``NLIScorer``
+protocol). The default, ``CrossEncoderNLI``, wraps a transformers sequence-classification model
+loaded from a local folder (the bundled ``models/minilm-nli``) or, for users with a network, a hub
+name. Label order is read from the model's ``id2label``; a ``calibration.json`` beside the weights
+supplies a temperature. When the folder holds ``onnx/model_int8.onnx`` the ONNX Runtime form is
+used on CPU (faster; see the model card for the accuracy it keeps).
+
+Example:
+    >>> nli = load_nli()                                     # doctest: +SKIP
+    >>> nli.predict(["Russia agreed to the plan."], ["Russia did not object to the plan."])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from checker.device import choose_device
+from checker.errors import ModelLoadError
+
+logger = logging.getLogger(__name__)
+
+NLI_COLUMNS = ["entailment", "neutral", "contradiction", "truncated"]
+DEFAULT_NLI = "minilm-nli"
+
+
+@runtime_checkable
+class NLIScorer(Protocol):
+    """Anything that scores premise/hypothesis pairs."""
+
+    def predict(self, premises: Sequence[str], hypotheses: Sequence[str]) -> pd.DataFrame:
+        """Return one row per pair with columns entailment, neutral, contradiction (sum 1), truncated."""
+        ...
+
+
+def models_root() -> Path:
+    """Folder of bundled models: $CHECKER_MODELS_HOME, else models/ beside the checker package."""
+    env = os.environ.get("CHECKER_MODELS_HOME")
+    return Path(env) if env else Path(__file__).resolve().parents[1] / "models"
+
+
+def resolve_model(name: str | os.PathLike, default: str) -> tuple[str, bool]:
+    """Return (path or hub id, is_local) for a model argument; "auto" means the bundled default."""
+    name = str(name)
+    if name == "auto":
+        name = str(models_root() / default)
+        if not Path(name).is_dir():
+            raise ModelLoadError(
+                f"the bundled model {name} is missing; reinstall from a full clone of the repository, "
+                f"set CHECKER_MODELS_HOME to a folder holding {default}/, or pass a model path or hub name"
+            )
+    if Path(name).expanduser().is_dir():
+        return str(Path(name).expanduser()), True
+    if name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name:
+        raise ModelLoadError(f"model folder {name} does not exist; pass an existing folder or a hub id like org/name")
+    return name, False
+
+
+def _offline_unless_hub(is_local: bool) -> None:
+    # Local models must never touch the network; HF reads this when transformers is first imported.
+    if is_local:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def label_indices(id2label: dict) -> dict[str, int]:
+    """Map entailment/neutral/contradiction to output indices by label name; fail when one is missing."""
+    found: dict[str, int] = {}
+    for idx, label in id2label.items():
+        low = str(label).lower()
+        for name in ("entailment", "neutral", "contradiction"):
+            if low.startswith(name[:6]):
+                found[name] = int(idx)
+    missing = {"entailment", "contradiction"} - set(found)
+    if missing:
+        raise ModelLoadError(
+            f"the model's id2label {id2label} has no {sorted(missing)} label; an NLI model with "
+            "entailment and contradiction outputs is needed"
+        )
+    return found
+
+
+class CrossEncoderNLI:
+    """A transformers NLI cross-encoder, loaded on first use.
+
+    Args:
+        model: "auto" (bundled), a local folder or a hub name.
+        batch_size: pairs per forward pass.
+        max_length: tokens per pair; longer pairs are cut and flagged ``truncated``.
+        device: torch device; None chooses once (see checker.device).
+        backend: "auto" uses ONNX Runtime when the folder has an int8 export and the device is CPU.
+    """
+
+    def __init__(self, model: str | os.PathLike = "auto", *, batch_size: int = 32, max_length: int = 256,
+                 device: str | None = None, backend: str = "auto"):
+        self.model = model
+        self.batch_size = batch_size
+        self.max_length = max_length
+        self.device = device
+        self.backend = backend
+
+    @cached_property
+    def _loaded(self) -> dict:
+        path, is_local = resolve_model(self.model, DEFAULT_NLI)
+        _offline_unless_hub(is_local)
+        from transformers import AutoConfig, AutoTokenizer
+
+        try:
+            config = AutoConfig.from_pretrained(path)
+            tokenizer = AutoTokenizer.from_pretrained(path)
+        except OSError as e:
+            raise ModelLoadError(f"cannot load NLI model {path}: {e}") from e
+        labels = label_indices(config.id2label)
+        calib = Path(path) / "calibration.json" if is_local else None
+        temperature = json.loads(calib.read_text())["temperature"] if calib and calib.exists() else 1.0
+        device = choose_device(self.device)
+        onnx_path = Path(path) / "onnx" / "model_int8.onnx" if is_local else None
+        use_onnx = self.backend == "onnx" or (
+            self.backend == "auto" and device == "cpu" and onnx_path is not None and onnx_path.exists()
+        )
+        if use_onnx:
+            import onnxruntime as ort
+
+            if onnx_path is None or not onnx_path.exists():
+                raise ModelLoadError(f"backend='onnx' but {path}/onnx/model_int8.onnx does not exist")
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = os.cpu_count() or 1
+            runner = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+            inputs = {i.name for i in runner.get_inputs()}
+        else:
+            import torch
+            from transformers import AutoModelForSequenceClassification
+
+            runner = AutoModelForSequenceClassification.from_pretrained(path).to(device).eval()
+            inputs = None
+            torch.set_grad_enabled(False)
+        logger.info("NLI model %s loaded (%s, T=%.3f)", path, "onnx-int8" if use_onnx else device, temperature)
+        return {"path": path, "tokenizer": tokenizer, "runner": runner, "onnx": use_onnx, "inputs": inputs,
+                "labels": labels, "temperature": temperature, "device": device,
+                "revision": getattr(config, "_commit_hash", None)}
+
+    @property
+    def info(self) -> dict:
+        """Model path, backend, calibration temperature and revision (for run records)."""
+        m = self._loaded
+        return {"path": m["path"], "backend": "onnx-int8" if m["onnx"] else f"torch-{m['device']}",
+                "temperature": m["temperature"], "revision": m["revision"]}
+
+    def _logits(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:
+        m = self._loaded
+        enc = m["tokenizer"](premises, hypotheses, truncation=True, max_length=self.max_length, padding=True,
+                             return_tensors="np" if m["onnx"] else "pt")
+        if m["onnx"]:
+            feeds = {k: v.astype(np.int64) for k, v in enc.items() if k in m["inputs"]}
+            return m["runner"].run(None, feeds)[0]
+        enc = {k: v.to(m["device"]) for k, v in enc.items()}
+        return m["runner"](**enc).logits.float().cpu().numpy()
+
+    def predict(self, premises: Sequence[str], hypotheses: Sequence[str], *, show_progress: bool | None = None
+                ) -> pd.DataFrame:
+        """Probabilities for each (premise, hypothesis) pair, in input order.
+
+        Pairs are sorted by length for batching and scattered back, so padding stays small.
+        """
+        premises, hypotheses = list(premises), list(hypotheses)
+        if len(premises) != len(hypotheses):
+            raise ValueError(f"{len(premises)} premises but {len(hypotheses)} hypotheses")
+        if not premises:
+            return pd.DataFrame({c: pd.Series(dtype=bool if c == "truncated" else float) for c in NLI_COLUMNS})
+        m = self._loaded
+        lengths = np.array([len(ids) for ids in m["tokenizer"](premises, hypotheses, truncation=False)["input_ids"]])
+        order = np.argsort(-lengths, kind="stable")
+        chunks = []
+        steps = range(0, len(order), self.batch_size)
+        if show_progress is None:
+            show_progress = len(order) > 20 * self.batch_size and logger.isEnabledFor(logging.INFO)
+        for i in tqdm(steps, desc="NLI", disable=not show_progress, unit="batch"):
+            idx = order[i: i + self.batch_size]
+            chunks.append((idx, self._logits([premises[j] for j in idx], [hypotheses[j] for j in idx])))
+        logits = np.zeros((len(premises), chunks[0][1].shape[1]), dtype=np.float64)
+        for idx, block in chunks:
+            logits[idx] = block
+        z = logits / m["temperature"]
+        probs = np.exp(z - z.max(1, keepdims=True))
+        probs /= probs.sum(1, keepdims=True)
+        lab = m["labels"]
+        out = pd.DataFrame({name: probs[:, lab[name]] if name in lab else 0.0
+                            for name in ("entailment", "neutral", "contradiction")})
+        out["truncated"] = lengths > self.max_length
+        return out
+
+
+def load_nli(model: str | os.PathLike | NLIScorer = "auto", **kwargs) -> NLIScorer:
+    """Return an NLI scorer: the bundled model by default, a local folder, a hub name or an object.
+
+    Example:
+        >>> nli = load_nli()                                         # doctest: +SKIP
+        >>> nli.predict(["It rained."], ["It was dry."]).round(2)    # doctest: +SKIP
+    """
+    if not isinstance(model, (str, os.PathLike)):
+        if not isinstance(model, NLIScorer):
+            raise TypeError(f"nli must be a path, a hub name or an object with predict(premises, hypotheses), not {model!r}")
+        return model
+    return CrossEncoderNLI(model, **kwargs)
+
+
+def score_pairs(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) -> pd.DataFrame:
+    """Add p_{entail,contra,neutral}_{ab,ba} and truncated to a pairs frame (claim_a, claim_b).
+
+    Both directions of every pair go through the scorer as one flat stream.
+    """
+    out = pairs.copy()
+    text = claims.set_index("claim_id")["text"]
+    a, b = text.loc[out["claim_a"]].tolist(), text.loc[out["claim_b"]].tolist()
+    scored = scorer.predict(a + b, b + a)
+    n = len(out)
+    for key, col in (("entail", "entailment"), ("contra", "contradiction"), ("neutral", "neutral")):
+        out[f"p_{key}_ab"] = scored[col].to_numpy()[:n]
+        out[f"p_{key}_ba"] = scored[col].to_numpy()[n:]
+    trunc = scored["truncated"].to_numpy() if "truncated" in scored else np.zeros(2 * n, dtype=bool)
+    out["truncated"] = trunc[:n] | trunc[n:]
+    if out["truncated"].any():
+        logger.warning("%d pair(s) were longer than the NLI model's window and were cut; see pairs.truncated",
+                       int(out["truncated"].sum()))
+    return out

@@ -1,0 +1,230 @@
+"""Probabilities and detail checks -> relation labels, findings, claim status and article scores.
+
+No models here: everything works on the frames of checker.schemas, so a notebook can re-label a
+stored run with other thresholds without scoring again.
+
+Example:
+    >>> import pandas as pd
+    >>> from checker.config import RelationConfig
+    >>> p = pd.DataFrame({"p_entail_ab": [0.9], "p_entail_ba": [0.1], "p_contra_ab": [0.0],
+    ...                   "p_contra_ba": [0.1], "similarity": [0.8]})
+    >>> label_relations(p, RelationConfig())["relation"].tolist()
+    ['a_stronger']
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+
+from checker.config import RelationConfig
+from checker.details import diff_details
+from checker.schemas import ARTICLE_SCORES, FINDINGS, empty_frame
+
+_DETAIL_WORDS = {
+    "entity_mismatch": "names differ",
+    "number_mismatch": "figures differ",
+    "date_mismatch": "dates differ",
+}
+
+
+def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None) -> pd.DataFrame:
+    """Add ``relation`` to scored pairs (see RelationConfig for the rules, applied in order)."""
+    config = config or RelationConfig()
+    out = pairs.copy()
+    e_ab, e_ba = out["p_entail_ab"].to_numpy(), out["p_entail_ba"].to_numpy()
+    contra = np.maximum(out["p_contra_ab"].to_numpy(), out["p_contra_ba"].to_numpy())
+    t, m = config.entail_threshold, config.strength_margin
+    out["relation"] = np.select(
+        [contra >= config.contra_threshold, (e_ab >= t) & (e_ba >= t), (e_ab >= t) & (e_ab - e_ba >= m),
+         (e_ba >= t) & (e_ba - e_ab >= m), out["similarity"].to_numpy() >= config.related_similarity],
+        ["contradiction", "equivalent", "a_stronger", "b_stronger", "related"],
+        default="unrelated",
+    )
+    return out
+
+
+def _finding_id(kind: str, claim_ids: list[str], extra: str = "") -> str:
+    return "f" + hashlib.sha1(f"{kind}|{'|'.join(sorted(claim_ids))}|{extra}".encode()).hexdigest()[:12]
+
+
+def _claim_refs(claims: pd.DataFrame, ids: list[str]) -> list[dict]:
+    rows = claims.loc[ids]
+    return [{"claim_id": cid, "article_id": r.article_id, "text": r.text, "start": int(r.start), "end": int(r.end)}
+            for cid, r in zip(ids, rows.itertuples())]
+
+
+def _source(articles: pd.DataFrame, article_id: str) -> str:
+    src = articles.loc[article_id, "source"] if article_id in articles.index else ""
+    return str(src) if isinstance(src, str) and src else article_id
+
+
+def _quote(text: str, limit: int = 140) -> str:
+    text = " ".join(text.split())
+    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
+
+
+def pair_findings(pairs: pd.DataFrame, claims: pd.DataFrame, articles: pd.DataFrame,
+                  config: RelationConfig | None = None) -> list[dict]:
+    """Findings from labelled pairs: contradictions, stronger claims and detail mismatches.
+
+    Detail mismatches are checked on every scored pair, whatever NLI said, and merged into one
+    finding per (kind, differing values) so a misspelling repeated in six sentences is one row.
+    """
+    config = config or RelationConfig()
+    by_id = claims.set_index("claim_id")
+    arts = articles.set_index("article_id")
+    findings: list[dict] = []
+    merged: dict[tuple, dict] = {}
+    for p in pairs.itertuples():
+        a, b = by_id.loc[p.claim_a], by_id.loc[p.claim_b]
+        src_a, src_b = _source(arts, p.article_a), _source(arts, p.article_b)
+        ids = [p.claim_a, p.claim_b]
+        if p.relation == "contradiction":
+            kind = "intra_article_conflict" if p.article_a == p.article_b else "contradiction"
+            where = f"{src_a} contradicts itself" if kind != "contradiction" else f"{src_a} and {src_b} contradict each other"
+            findings.append({"kind": kind, "score": float(max(p.p_contra_ab, p.p_contra_ba)), "cluster_id": a.cluster_id,
+                             "explanation": f"{where}: {_quote(a.text)} vs {_quote(b.text)}.", "ids": ids})
+        elif p.relation in ("a_stronger", "b_stronger") and p.article_a != p.article_b:
+            strong, weak = (a, b) if p.relation == "a_stronger" else (b, a)
+            s_src, w_src = (src_a, src_b) if p.relation == "a_stronger" else (src_b, src_a)
+            e_sw, e_ws = (p.p_entail_ab, p.p_entail_ba) if p.relation == "a_stronger" else (p.p_entail_ba, p.p_entail_ab)
+            hedge = f" ({w_src} hedges: {weak.hedges})" if weak.hedges else ""
+            findings.append({
+                "kind": "stronger_claim", "score": float(e_sw - e_ws), "cluster_id": a.cluster_id,
+                "ids": [strong.name, weak.name],
+                "explanation": f"{s_src} states more than {w_src} supports: {_quote(strong.text)} implies "
+                               f"{_quote(weak.text)}, but not the reverse{hedge}.",
+            })
+        if p.relation == "unrelated":
+            continue
+        for kind, value_a, value_b in diff_details(a.text, b.text, name_similarity=config.entity_similarity):
+            key = (kind, _difference(value_a, value_b))  # one finding per difference, across clusters
+            entry = merged.setdefault(key, {
+                "kind": kind, "cluster_id": a.cluster_id, "ids": [], "sources": {},
+                "score": float(max(p.p_contra_ab, p.p_contra_ba, 1 - min(p.p_entail_ab, p.p_entail_ba))),
+            })
+            entry["ids"] += [i for i in ids if i not in entry["ids"]]
+            shown = _shown if kind == "entity_mismatch" else (lambda v, _: v)
+            entry["sources"].setdefault(shown(value_a, key[1]), set()).add(src_a)
+            entry["sources"].setdefault(shown(value_b, key[1]), set()).add(src_b)
+    for entry in merged.values():
+        said = "; ".join(f"{_join(s)} {'say' if len(s) > 1 else 'says'} “{v}”"
+                         for v, s in sorted(entry.pop("sources").items()))
+        entry["explanation"] = f"Claims about one fact disagree ({_DETAIL_WORDS[entry['kind']]}): {said}."
+        findings.append(entry)
+    return findings
+
+
+def _difference(value_a: str, value_b: str) -> frozenset:
+    """What two differing values disagree on: "Steve Witkof"/"Steve Witkoff" -> {witkof, witkoff}."""
+    a, b = set(value_a.lower().split()), set(value_b.lower().split())
+    return frozenset(a ^ b) or frozenset({value_a, value_b})
+
+
+def _shown(value: str, difference: frozenset) -> str:
+    """The part of a value that differs ("Steve Witkof" -> "Witkof"), so variants read as one."""
+    return " ".join(w for w in value.split() if w.lower() in difference) or value
+
+
+def _join(names: set[str]) -> str:
+    names = sorted(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def claim_status(claims: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Add status and n_sources to claims.
+
+    n_sources counts other articles with a claim that is equivalent to this one or stronger than it
+    (so it supports it). Status, first match wins: contradicted (in a cross-article contradiction),
+    contested (another outlet's claim is weaker than it, or a name/number/date differs), corroborated
+    (n_sources >= 1), single_source.
+    """
+    out = claims.copy()
+    cross = pairs[pairs["article_a"] != pairs["article_b"]]
+    rel = cross["relation"]
+    contradicted = set(cross.loc[rel == "contradiction", ["claim_a", "claim_b"]].to_numpy().ravel())
+    contested = set(cross.loc[rel == "a_stronger", "claim_a"]) | set(cross.loc[rel == "b_stronger", "claim_b"])
+    supports = pd.concat([
+        cross.loc[rel.isin(["equivalent", "b_stronger"]), ["claim_a", "article_b"]].set_axis(["claim", "by"], axis=1),
+        cross.loc[rel.isin(["equivalent", "a_stronger"]), ["claim_b", "article_a"]].set_axis(["claim", "by"], axis=1),
+    ])
+    n_sources = supports.drop_duplicates().groupby("claim").size()
+    out["n_sources"] = out["claim_id"].map(n_sources).fillna(0).astype(int)
+    out["status"] = np.select(
+        [out["claim_id"].isin(contradicted), out["claim_id"].isin(contested), out["n_sources"] > 0],
+        ["contradicted", "contested", "corroborated"], default="single_source",
+    )
+    return out
+
+
+def mark_detail_conflicts(claims: pd.DataFrame, findings: list[dict]) -> pd.DataFrame:
+    """Claims named in detail-mismatch findings become contested unless already contradicted."""
+    ids = {i for f in findings if f["kind"] in _DETAIL_WORDS for i in f["ids"]}
+    out = claims.copy()
+    hit = out["claim_id"].isin(ids) & (out["status"] != "contradicted")
+    out.loc[hit, "status"] = "contested"
+    return out
+
+
+def article_scores(articles: pd.DataFrame, claims: pd.DataFrame, residue: pd.DataFrame) -> pd.DataFrame:
+    """Add ARTICLE_SCORES columns: status counts and consistency per article."""
+    out = articles.copy()
+    counts = claims.groupby(["article_id", "status"]).size().unstack(fill_value=0)
+    for status in ("corroborated", "contested", "contradicted", "single_source"):
+        col = counts[status] if status in counts else pd.Series(dtype=int)
+        out[f"n_{status}"] = out["article_id"].map(col).fillna(0).astype(int)
+    out["n_claims"] = out["article_id"].map(claims.groupby("article_id").size()).fillna(0).astype(int)
+    out["n_residue"] = out["article_id"].map(residue.groupby("article_id").size()).fillna(0).astype(int)
+    judged = out["n_corroborated"] + out["n_contested"] + out["n_contradicted"]
+    out["consistency"] = (out["n_corroborated"] / judged.where(judged > 0)).astype(float)
+    return out[[c for c in out.columns if c not in ARTICLE_SCORES] + ARTICLE_SCORES]
+
+
+def other_findings(claims: pd.DataFrame, residue: pd.DataFrame, articles: pd.DataFrame) -> list[dict]:
+    """Generated-text residue (one finding per article and pattern) and single-source clusters."""
+    arts = articles.set_index("article_id")
+    findings = []
+    for (article_id, pattern), spans in residue.groupby(["article_id", "pattern"], sort=True):
+        quoted = ", ".join(_quote(t, 60) for t in spans["text"].drop_duplicates().head(3))
+        findings.append({
+            "kind": "generated_residue", "score": 1.0, "cluster_id": "",
+            "explanation": f"{_source(arts, article_id)} contains generated-text residue ({pattern}): {quoted}.",
+            "refs": [{"claim_id": "", "article_id": article_id, "text": r.text, "start": int(r.start), "end": int(r.end)}
+                     for r in spans.itertuples()],
+        })
+    if articles["article_id"].nunique() > 1:
+        for cluster_id, group in claims[claims["status"] == "single_source"].groupby("cluster_id", sort=True):
+            cluster = claims[claims["cluster_id"] == cluster_id]
+            if cluster["article_id"].nunique() > 1:
+                continue  # other outlets discuss this fact: the claim is related, not single-source
+            src = _source(arts, group["article_id"].iloc[0])
+            findings.append({
+                "kind": "single_source", "score": float(0.5 * (1 - group["hedge_score"].max())), "cluster_id": cluster_id,
+                "explanation": f"Only {src} reports this: {_quote(group['text'].iloc[0])}.",
+                "ids": group["claim_id"].tolist(),
+            })
+    return findings
+
+
+def findings_frame(findings: list[dict], claims: pd.DataFrame) -> pd.DataFrame:
+    """Turn finding dicts (with claim ``ids`` or ready ``refs``) into the FINDINGS frame, sorted."""
+    if not findings:
+        return empty_frame(FINDINGS)
+    by_id = claims.set_index("claim_id")
+    rows = []
+    for f in findings:
+        refs = f.get("refs") or _claim_refs(by_id, f["ids"])
+        extra = "|".join(f"{r['article_id']}:{r['start']}" for r in refs)
+        rows.append({"finding_id": _finding_id(f["kind"], [r["claim_id"] for r in refs], extra),
+                     "kind": f["kind"], "score": round(float(f["score"]), 4), "cluster_id": f["cluster_id"],
+                     "explanation": f["explanation"], "claims": refs})
+    order = {k: i for i, k in enumerate(
+        ["contradiction", "intra_article_conflict", "stronger_claim", "entity_mismatch", "number_mismatch",
+         "date_mismatch", "generated_residue", "single_source"])}
+    frame = pd.DataFrame(rows, columns=FINDINGS).drop_duplicates("finding_id")
+    frame = frame.assign(_k=frame["kind"].map(order)).sort_values(["_k", "score", "finding_id"],
+                                                                  ascending=[True, False, True])
+    return frame.drop(columns="_k").reset_index(drop=True)

@@ -1,0 +1,106 @@
+"""Column names of every DataFrame the library returns, and one validator for frames handed in.
+
+Frames returned by the library always have at least these columns in this order; columns a caller
+added to an input frame are passed through after them.
+
+articles (checker.ingest.read_articles):
+    article_id  str   stable id: given by the input, else "a" + sha1 of the cleaned text (12 hex)
+    source      str   outlet or file stem ("" when unknown)
+    title       str
+    url         str
+    published   str   ISO date or "" (kept as given when it cannot be parsed)
+    path        str   file the article came from, with ":line" for JSONL/CSV rows
+    text        str   cleaned main text; every offset in the library points into it
+    removed     list[str]  boilerplate lines removed from the text (page furniture)
+  after scoring (CheckResult.articles) also:
+    n_claims, n_corroborated, n_contested, n_contradicted, n_single_source  int
+    n_residue   int   generated-text residue spans found
+    consistency float corroborated / (corroborated + contested + contradicted); NaN when none
+
+claims (checker.claims.extract_claims):
+    claim_id     str   "k" + sha1(article_id, start, text) (12 hex), stable across runs
+    article_id   str
+    text         str   == article text[start:end]
+    start, end   int   character offsets into the article's cleaned text
+    sentence_idx int   sentence number within the article
+    attribution  str   who the claim is attributed to ("Witkoff", "Reuters") or ""
+    hedges       str   hedging cues found, joined by "; " ("reportedly; did not object") or ""
+    hedge_score  float 0 (flat assertion) .. 1 (heavily hedged)
+    cluster_id   str   set by clustering ("" before)
+    status       str   after scoring: corroborated | contested | contradicted | single_source
+    n_sources    int   after scoring: other articles whose claims agree with (entail) this one
+
+residue (generated-text residue found by checker.claims.extract_claims; becomes findings):
+    article_id, text, start, end, pattern
+
+clusters:
+    cluster_id, n_claims, n_articles, representative (claim text), status, claim_ids (list[str])
+
+pairs:
+    claim_a, claim_b, article_a, article_b, similarity, kind ("cross" | "intra"),
+    p_entail_ab, p_contra_ab, p_neutral_ab, p_entail_ba, p_contra_ba, p_neutral_ba,
+    truncated (bool: the pair did not fit the model in one direction and was cut), relation
+
+findings:
+    finding_id, kind, score, cluster_id, explanation, claims (list of dicts:
+    claim_id, article_id, text, start, end)
+
+skipped (inputs that could not be read):
+    input, line, step, error
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from checker.errors import SchemaError
+
+ARTICLES = ["article_id", "source", "title", "url", "published", "path", "text", "removed"]
+CLAIMS = [
+    "claim_id", "article_id", "text", "start", "end", "sentence_idx",
+    "attribution", "hedges", "hedge_score", "cluster_id",
+]
+ARTICLE_SCORES = [
+    "n_claims", "n_corroborated", "n_contested", "n_contradicted", "n_single_source", "n_residue",
+    "consistency",
+]
+CLAIM_STATUS = ["status", "n_sources"]
+CLAIM_STATUSES = ("corroborated", "contested", "contradicted", "single_source")
+RESIDUE = ["article_id", "text", "start", "end", "pattern"]
+CLUSTERS = ["cluster_id", "n_claims", "n_articles", "representative", "status", "claim_ids"]
+PAIRS = [
+    "claim_a", "claim_b", "article_a", "article_b", "similarity", "kind",
+    "p_entail_ab", "p_contra_ab", "p_neutral_ab", "p_entail_ba", "p_contra_ba", "p_neutral_ba",
+    "truncated", "relation",
+]
+FINDINGS = ["finding_id", "kind", "score", "cluster_id", "explanation", "claims"]
+SKIPPED = ["input", "line", "step", "error"]
+
+RELATIONS = ("equivalent", "a_stronger", "b_stronger", "contradiction", "related", "unrelated")
+FINDING_KINDS = (
+    "contradiction", "stronger_claim", "entity_mismatch", "number_mismatch", "date_mismatch",
+    "intra_article_conflict", "generated_residue", "single_source",
+)
+
+
+def validate_frame(frame: pd.DataFrame, required: Sequence[str], *, name: str) -> None:
+    """Raise SchemaError naming the missing columns of a frame handed to the library.
+
+    Example:
+        >>> validate_frame(pd.DataFrame({"text": ["x"]}), ["text"], name="articles")
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise SchemaError(f"{name}: expected a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise SchemaError(
+            f"{name}: missing column(s) {missing}; present: {list(frame.columns)}. "
+            f"See checker.schemas for what each column means."
+        )
+
+
+def empty_frame(columns: Sequence[str]) -> pd.DataFrame:
+    """An empty frame with the given columns, so callers never special-case 'no rows'."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})

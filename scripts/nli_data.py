@@ -1,0 +1,328 @@
+"""NLI data for scripts/train_nli.py and scripts/eval_nli.py: loaders and synthetic pairs.
+
+Every loader returns a DataFrame with columns premise, hypothesis, label (entailment | neutral |
+contradiction, or for RTE entailment | not_entailment), source, and for generated sets category
+and group. Paths default to ../shared/data; a missing file raises FileNotFoundError naming it, so
+callers can say which set is absent and go on.
+
+Licences (../shared/data/README.md): SNLI dev, FEVER-symmetric, WiCE and MEANTIME may train the
+shipped model; SICK, ANLI, RTE and SNLI test are evaluation only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pandas as pd
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+LABELS = ("entailment", "neutral", "contradiction")
+
+_DETOK = [
+    (re.compile(r"-LRB-|-LSB-"), "("),
+    (re.compile(r"-RRB-|-RSB-"), ")"),
+    (re.compile(r"``\s*|''"), '"'),
+    (re.compile(r"\s+([.,;:!?%)\]])"), r"\1"),
+    (re.compile(r"([(\[$])\s+"), r"\1"),
+    (re.compile(r"\s+(n't|'s|'re|'ve|'ll|'d|'m)\b"), r"\1"),
+    (re.compile(r"\s+--\s+"), " - "),
+    (re.compile(r"\s{2,}"), " "),
+]
+
+
+def detok(text: str) -> str:
+    """Undo PTB-style tokenisation ("Boeing 's jet ." -> "Boeing's jet.")."""
+    for pattern, repl in _DETOK:
+        text = pattern.sub(repl, text)
+    return text.strip()
+
+
+def _frame(rows: list[dict], source: str) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=["premise", "hypothesis", "label"])
+    df["source"] = source
+    return df
+
+
+def _jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is absent (see ../shared/data/README.md)")
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def load_snli(path: Path = SHARED / "nli/snli/snli_dev.jsonl") -> pd.DataFrame:
+    rows = [
+        {"premise": detok(r["premise"]), "hypothesis": detok(r["hypothesis"]), "label": r["label"]}
+        for r in _jsonl(Path(path))
+        if r["label"] in LABELS
+    ]
+    return _frame(rows, Path(path).stem)
+
+
+def load_fever_symmetric(folder: Path = SHARED / "nli/fever-symmetric") -> pd.DataFrame:
+    mapping = {"SUPPORTS": "entailment", "REFUTES": "contradiction"}
+    rows = []
+    for name, key in [("fever_symmetric_dev.jsonl", "evidence"), ("fever_symmetric_generated.jsonl", "evidence_sentence")]:
+        for r in _jsonl(Path(folder) / name):
+            if r["label"] in mapping:
+                rows.append({"premise": detok(r[key]), "hypothesis": detok(r["claim"]), "label": mapping[r["label"]]})
+    return _frame(rows, "fever_symmetric")
+
+
+def load_wice(path: Path = SHARED / "factcheck/wice/dev.jsonl") -> pd.DataFrame:
+    """WiCE claims against their first annotated evidence set.
+
+    supported -> entailment; partially_supported -> neutral (the evidence covers only part of the
+    claim). not_supported claims have no evidence set and are left out: the cited page merely fails
+    to support them, which is neither a usable neutral premise nor a contradiction.
+    """
+    mapping = {"supported": "entailment", "partially_supported": "neutral"}
+    rows = []
+    for r in _jsonl(Path(path)):
+        if r["label"] in mapping and r["supporting_sentences"]:
+            ids = r["supporting_sentences"][0]
+            premise = " ".join(r["evidence"][i] for i in ids if i < len(r["evidence"]))
+            rows.append({"premise": premise, "hypothesis": r["claim"], "label": mapping[r["label"]]})
+    return _frame(rows, "wice")
+
+
+def load_sick(path: Path = SHARED / "nli/sick/SICK_test_annotated.txt") -> pd.DataFrame:
+    df = pd.read_csv(path, sep="\t")
+    rows = [
+        {"premise": a, "hypothesis": b, "label": lab.lower()}
+        for a, b, lab in zip(df["sentence_A"], df["sentence_B"], df["entailment_judgment"])
+    ]
+    return _frame(rows, "sick_test")
+
+
+def load_anli(folder: Path = SHARED / "nli/anli") -> pd.DataFrame:
+    mapping = {"e": "entailment", "n": "neutral", "c": "contradiction"}
+    rows = []
+    for rnd in ("R1", "R2", "R3"):
+        rows += [
+            {"premise": r["context"], "hypothesis": r["hypothesis"], "label": mapping[r["label"]]}
+            for r in _jsonl(Path(folder) / f"{rnd}_dev.jsonl")
+        ]
+    return _frame(rows, "anli_dev")
+
+
+def load_rte(folder: Path = SHARED / "nli/rte", split: str = "test") -> pd.DataFrame:
+    """RTE 1-3, 2-way: label is entailment or not_entailment."""
+    rows = []
+    for i in (1, 2, 3):
+        path = Path(folder) / f"rte{i}_{split}.xml"
+        if not path.exists():
+            raise FileNotFoundError(f"{path} is absent (see ../shared/data/README.md)")
+        for pair in ET.parse(path).getroot().iter("pair"):
+            yes = (pair.get("entailment") or pair.get("value") or "").upper() in {"YES", "TRUE"}
+            rows.append({
+                "premise": " ".join(pair.findtext("t", "").split()),
+                "hypothesis": " ".join(pair.findtext("h", "").split()),
+                "label": "entailment" if yes else "not_entailment",
+            })
+    return _frame(rows, f"rte_{split}")
+
+
+def in_heldout(group: str, fraction: float = 0.2) -> bool:
+    """Deterministic split by group id, so one base fact never sits on both sides."""
+    return int(hashlib.sha1(group.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < fraction
+
+
+def load_handwritten(path: Path = Path(__file__).resolve().parents[1] / "data/nli/handwritten.jsonl") -> pd.DataFrame:
+    rows = _jsonl(Path(path))
+    df = pd.DataFrame(rows)[["premise", "hypothesis", "label", "category", "group"]]
+    df["source"] = "handwritten"
+    return df
+
+
+# --------------------------------------------------------------------------------------------
+# Synthetic pairs from MEANTIME Wikinews (CC BY 4.0)
+# --------------------------------------------------------------------------------------------
+
+SWAP_LABELS = {"PERSON", "GPE", "ORG", "DATE", "LOC", "NORP", "MONEY", "CARDINAL", "PERCENT"}
+_HEDGES = ["reportedly", "allegedly", "apparently"]
+_ADJUNCT_PREPS = {"in", "on", "at", "during", "after", "before", "since", "following", "amid", "despite", "until"}
+# Keep-probabilities per perturbation: without them negation and antonym pairs dominate and the
+# model learns "small edit => contradiction", the opposite of what hedge/strength pairs need.
+_KEEP = {"entity": 0.6, "negation": 0.35, "antonym": 0.25, "hedge": 0.35}
+
+
+def load_meantime_sentences(path: Path = SHARED / "news/meantime-wikinews/meantime_en_docs.jsonl") -> pd.DataFrame:
+    """Body sentences (8-45 words) of the MEANTIME articles, detokenised, with doc and topic."""
+    rows = []
+    for doc in _jsonl(Path(path)):
+        for i, sent in enumerate(doc["sentences"][2:], start=2):  # 0: headline, 1: dateline
+            text = detok(sent)
+            if 8 <= len(text.split()) <= 45 and text[-1:] in ".!\"" and not text.endswith("?"):
+                rows.append({"text": text, "doc": doc["doc_key"], "topic": doc["topic"], "idx": i})
+    return pd.DataFrame(rows)
+
+
+def read_wordnet_antonyms(folder: Path = Path("/usr/share/wordnet")) -> dict[str, str]:
+    """Antonym pairs (word -> antonym) from WordNet's data.adj and data.verb files.
+
+    Debian's wordnet-base package installs them; an empty dict is returned when absent.
+    """
+    antonyms: dict[str, str] = {}
+    for name in ("data.adj", "data.verb"):
+        path = Path(folder) / name
+        if not path.exists():
+            continue
+        offsets: dict[str, list[str]] = {}
+        pointers: list[tuple[str, str, int]] = []
+        for line in path.read_text(encoding="latin-1").splitlines():
+            if line.startswith("  "):
+                continue  # licence header
+            fields = line.split(" | ")[0].split()
+            offset, n_words = fields[0], int(fields[3], 16)
+            words = [fields[4 + 2 * i].split("(")[0].lower() for i in range(n_words)]
+            offsets[offset] = words
+            pos = 4 + 2 * n_words
+            n_ptr = int(fields[pos])
+            for j in range(n_ptr):
+                sym, target, _, srctgt = fields[pos + 1 + 4 * j: pos + 5 + 4 * j]
+                if sym == "!":
+                    src = int(srctgt[:2], 16)
+                    pointers.append((words[src - 1] if src else words[0], target, int(srctgt[2:], 16)))
+        for word, target, tgt in pointers:
+            target_words = offsets.get(target, [])
+            if target_words and "_" not in word:
+                ant = target_words[tgt - 1] if tgt else target_words[0]
+                if "_" not in ant:
+                    antonyms.setdefault(word, ant)
+    return antonyms
+
+
+def _negate(doc) -> str | None:
+    """Insert 'not' after the first auxiliary of the root verb, or use 'did not' for simple past."""
+    root = next((t for t in doc if t.dep_ == "ROOT" and t.pos_ in {"VERB", "AUX"}), None)
+    if root is None:
+        return None
+    if any(t.dep_ == "neg" for t in root.children):
+        return None
+    aux = next((t for t in root.children if t.dep_ in {"aux", "auxpass"} and t.i < root.i), None)
+    if aux is None and root.pos_ == "AUX" and root.lemma_ == "be":
+        aux = root
+    text = doc.text
+    if aux is not None:
+        cut = aux.idx + len(aux.text)
+        return text[:cut] + " not" + text[cut:]
+    if root.tag_ == "VBD":
+        return text[: root.idx] + "did not " + root.lemma_ + text[root.idx + len(root.text):]
+    if root.tag_ in {"VBZ", "VBP"}:
+        aux_word = "does" if root.tag_ == "VBZ" else "do"
+        return text[: root.idx] + f"{aux_word} not " + root.lemma_ + text[root.idx + len(root.text):]
+    return None
+
+
+def _change_number(ent_text: str, rng: random.Random) -> str | None:
+    match = re.search(r"\d[\d,]*(\.\d+)?", ent_text)
+    if not match:
+        return None
+    raw = match.group(0).replace(",", "")
+    value = float(raw)
+    factor = rng.choice([0.5, 0.6, 0.75, 1.3, 1.5, 2.0, 3.0])
+    new = value * factor if value >= 4 else value + rng.choice([2, 3, 5])
+    new_text = f"{new:.1f}" if "." in raw else f"{int(round(new)):,}" if "," in match.group(0) else str(int(round(new)))
+    if new_text == match.group(0):
+        return None
+    return ent_text[: match.start()] + new_text + ent_text[match.end():]
+
+
+def _compress(doc) -> str | None:
+    """Drop one optional modifier of the root (prepositional phrase, adverbial clause, apposition)."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return None
+    for child in root.children:
+        # Only adjuncts that never carry a verb's argument: time/place/circumstance phrases and
+        # adverbial clauses ("between Boeing and Lockheed" after "fought" is an argument).
+        optional = child.dep_ == "advcl" or (child.dep_ == "prep" and child.lower_ in _ADJUNCT_PREPS)
+        if optional and child.i > root.i:
+            span = doc[child.left_edge.i: child.right_edge.i + 1]
+            if 3 <= len(span) <= len(doc) - 6:
+                text = (doc.text[: span.start_char].rstrip(" ,") + doc.text[span.end_char:]).strip()
+                return re.sub(r"\s+([.,])", r"\1", text)
+    return None
+
+
+def _hedge(doc, rng: random.Random) -> str | None:
+    root = next((t for t in doc if t.dep_ == "ROOT" and t.pos_ == "VERB"), None)
+    if root is None or not any(t.dep_ in {"nsubj", "nsubjpass"} for t in root.children):
+        return None
+    aux = next((t for t in root.children if t.dep_ in {"aux", "auxpass"} and t.i < root.i), None)
+    anchor = aux if aux is not None else root
+    word = rng.choice(_HEDGES)
+    if aux is not None:  # "has reportedly signed"
+        cut = anchor.idx + len(anchor.text)
+        return doc.text[:cut] + f" {word}" + doc.text[cut:]
+    return doc.text[: anchor.idx] + f"{word} " + doc.text[anchor.idx:]  # "reportedly signed"
+
+
+def make_synthetic(sentences: pd.DataFrame, nlp, *, seed: int = 13, antonyms: dict[str, str] | None = None) -> pd.DataFrame:
+    """Perturbation pairs from news sentences, with the perturbation as category.
+
+    contradiction: entity swapped for another of the same type from the same story (names,
+    places, organisations, dates), number changed, negation, WordNet antonym; both directions.
+    entailment: sentence => its compression, plain => hedged ("reportedly"); the reverses neutral.
+    neutral: two sentences of the same story about different facts.
+    """
+    rng = random.Random(seed)
+    antonyms = antonyms or {}
+    docs = list(nlp.pipe(sentences["text"].tolist(), batch_size=64))
+    pools: dict[tuple[str, str], list[str]] = {}
+    for doc, topic in zip(docs, sentences["topic"]):
+        for ent in doc.ents:
+            if ent.label_ in SWAP_LABELS:
+                pools.setdefault((topic, ent.label_), []).append(ent.text)
+    rows: list[dict] = []
+
+    def add(p: str, h: str, label: str, category: str, group: str, both: str | None = None) -> None:
+        if label == "contradiction" and rng.random() < 0.5:
+            p, h = h, p  # contradiction is symmetric: one direction, chosen at random
+        rows.append({"premise": p, "hypothesis": h, "label": label, "category": category, "group": group})
+        if both and both != "contradiction":
+            rows.append({"premise": h, "hypothesis": p, "label": both, "category": category, "group": group})
+
+    for doc, row in zip(docs, sentences.itertuples()):
+        text, group = doc.text, row.doc
+        ents = [e for e in doc.ents if e.label_ in SWAP_LABELS]
+        if ents and rng.random() < _KEEP["entity"]:
+            ent = rng.choice(ents)
+            if ent.label_ in {"MONEY", "CARDINAL", "PERCENT"}:
+                new = _change_number(ent.text, rng)
+                category = "number"
+            else:
+                options = [x for x in set(pools.get((row.topic, ent.label_), [])) if x.lower() not in ent.text.lower()
+                           and ent.text.lower() not in x.lower()]
+                new = rng.choice(sorted(options)) if options else None
+                category = {"PERSON": "name", "GPE": "place", "LOC": "place", "DATE": "date"}.get(ent.label_, "entity")
+            if new:
+                add(text, text[: ent.start_char] + new + text[ent.end_char:], "contradiction", category, group, "contradiction")
+        negated = _negate(doc)
+        if negated and rng.random() < _KEEP["negation"]:
+            add(text, negated, "contradiction", "negation", group, "contradiction")
+        swappable = [t for t in doc if t.pos_ in {"ADJ", "VERB"} and t.text.lower() in antonyms]
+        if swappable and rng.random() < _KEEP["antonym"]:
+            tok = rng.choice(swappable)
+            add(text, text[: tok.idx] + antonyms[tok.text.lower()] + text[tok.idx + len(tok.text):],
+                "contradiction", "antonym", group, "contradiction")
+        compressed = _compress(doc)
+        if compressed:
+            add(text, compressed, "entailment", "compression", group, "neutral")
+        hedged = _hedge(doc, rng)
+        if hedged and rng.random() < _KEEP["hedge"]:
+            add(text, hedged, "entailment", "hedge", group, "neutral")
+    by_doc = sentences.groupby("doc")["text"].apply(list).to_dict()
+    for doc_key, texts in sorted(by_doc.items()):
+        for a, b in zip(texts[::4], texts[2::4]):  # sentences of one article, two apart: other facts
+            add(a, b, "neutral", "same_story", doc_key)
+    df = pd.DataFrame(rows).drop_duplicates(["premise", "hypothesis"])
+    df = df[df["premise"] != df["hypothesis"]]
+    df["source"] = "synthetic"
+    return df.reset_index(drop=True)

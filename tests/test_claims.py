@@ -1,0 +1,314 @@
+"""Tests for checker.claims: sentences -> claims, offsets, check-worthiness, attribution, hedges, residue."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import pytest
+
+from checker.claims import (
+    extract_claims,
+    find_attribution,
+    find_hedges,
+    find_residue,
+    hedge_score,
+    is_check_worthy,
+    load_spacy,
+)
+from checker.errors import ModelLoadError, SchemaError
+from checker.schemas import CLAIMS, RESIDUE
+
+ARTICLE = """Peace talks in Geneva
+
+Russia agreed to provide security guarantees for Ukraine, Witkoff said.  Will the talks succeed?
+Talks ended on Friday in Geneva [Source 1]. Subscribe to our newsletter for updates.
+
+Note: This article is based on the provided bullet points.
+
+The Kremlin reportedly did not object to the deployment of European troops [1][2].
+According to Reuters, the ceasefire is expected to take effect at midnight [3] on Sunday.
+I think this is a disgrace.
+
+Sources: [1] Reuters, "Talks end", 2025
+[2] AP News
+"""
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_spacy()
+
+
+@pytest.fixture(scope="module")
+def extracted(nlp):
+    articles = pd.DataFrame({"article_id": ["a1"], "text": [ARTICLE]})
+    return extract_claims(articles, nlp=nlp)
+
+
+def _sent(nlp, text: str):
+    return nlp(text)[:]
+
+
+def test_every_claim_indexes_the_article_text_exactly(extracted):
+    claims, _ = extracted
+    assert len(claims) == 4
+    for row in claims.itertuples():
+        assert ARTICLE[row.start : row.end] == row.text
+        assert row.text == row.text.strip()
+        assert "\n\n" not in row.text
+
+
+def test_heading_does_not_glue_onto_the_next_sentence(extracted):
+    claims, _ = extracted
+    first = claims.iloc[0]
+    assert first["text"] == "Russia agreed to provide security guarantees for Ukraine, Witkoff said."
+    assert first["start"] == ARTICLE.index("Russia agreed")
+
+
+def test_claim_columns_and_values(extracted):
+    claims, _ = extracted
+    assert list(claims.columns) == CLAIMS
+    assert (claims["cluster_id"] == "").all()
+    assert claims["start"].is_monotonic_increasing
+    by_text = claims.set_index("text")
+    kremlin = by_text.loc["The Kremlin reportedly did not object to the deployment of European troops"]
+    assert kremlin["hedges"] == "reportedly; did not object"
+    assert kremlin["hedge_score"] == pytest.approx(1 - 0.4 * 0.3)
+    assert (
+        by_text.loc["Russia agreed to provide security guarantees for Ukraine, Witkoff said."]["attribution"]
+        == "Witkoff"
+    )
+
+
+def test_sentence_idx_counts_dropped_sentences(extracted):
+    claims, _ = extracted
+    # 0 heading, 1 Russia agreed, 2 question, 3 talks ended (+ its citation), 4 subscribe, 5 note, 6 Kremlin
+    assert claims["sentence_idx"].tolist()[:3] == [1, 3, 6]
+
+
+def test_residue_rows_point_into_the_text_and_are_not_claims(extracted):
+    claims, residue = extracted
+    assert list(residue.columns) == RESIDUE
+    for row in residue.itertuples():
+        assert ARTICLE[row.start : row.end] == row.text
+    assert set(residue["pattern"]) == {"citation_source", "citation_number", "note_provided", "sources_list"}
+    assert not claims["text"].str.contains("Note:|Sources:|provided bullet", regex=True).any()
+
+
+def test_trailing_citation_is_trimmed_but_inline_one_is_kept(extracted):
+    claims, residue = extracted
+    assert "Talks ended on Friday in Geneva" in claims["text"].tolist()
+    assert "[Source 1]" in residue["text"].tolist()
+    midnight = claims[claims["text"].str.startswith("According to Reuters")].iloc[0]
+    assert midnight["text"].endswith("[3] on Sunday.")  # not at the end: the claim keeps it whole
+    assert midnight["attribution"] == "Reuters"
+
+
+def test_claim_ids_are_stable_and_follow_the_formula(nlp):
+    articles = pd.DataFrame(
+        {"article_id": ["x"], "text": ["Witkoff met Putin for three hours in the Kremlin."]}
+    )
+    first, _ = extract_claims(articles, nlp=nlp)
+    second, _ = extract_claims(articles, nlp=nlp)
+    row = first.iloc[0]
+    expected = "k" + hashlib.sha1(f"x|{row['start']}|{row['text']}".encode()).hexdigest()[:12]
+    assert row["claim_id"] == expected == second.iloc[0]["claim_id"]
+    other, _ = extract_claims(articles.assign(article_id="y"), nlp=nlp)
+    assert other.iloc[0]["claim_id"] != expected
+
+
+def test_claims_follow_input_article_order_and_input_is_not_mutated(nlp):
+    articles = pd.DataFrame(
+        {
+            "article_id": ["z", "a", "m"],
+            "text": [
+                "Oil prices rose sharply after the announcement. European leaders met in Paris on Monday.",
+                "Will the talks succeed?",
+                "Prisoners were exchanged at the border on Tuesday.",
+            ],
+            "extra": [1, 2, 3],
+        }
+    )
+    before = articles.copy(deep=True)
+    claims, _ = extract_claims(articles, nlp=nlp)
+    assert claims["article_id"].tolist() == ["z", "z", "m"]
+    assert claims["start"].tolist()[:2] == sorted(claims["start"].tolist()[:2])
+    pd.testing.assert_frame_equal(articles, before)
+
+
+def test_empty_input_gives_empty_frames_with_columns():
+    claims, residue = extract_claims(pd.DataFrame({"article_id": [], "text": []}))
+    assert list(claims.columns) == CLAIMS and claims.empty
+    assert list(residue.columns) == RESIDUE and residue.empty
+
+
+def test_missing_text_column_is_a_schema_error():
+    with pytest.raises(SchemaError, match="text"):
+        extract_claims(pd.DataFrame({"article_id": ["a"]}))
+
+
+def test_wrong_model_name_raises_model_load_error_with_install_hint():
+    with pytest.raises(ModelLoadError, match=r"no_such_pipeline_xyz.*pip install"):
+        load_spacy("no_such_pipeline_xyz")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Russia agreed to provide security guarantees for Ukraine, Witkoff said.",
+        "The summit between Trump and Putin will take place in Alaska on August 15.",
+        "Share prices fell 3% on Monday after the talks collapsed.",
+        "Join operations between the two armies began in 2023.",
+        "Follow-up talks are scheduled for next week in Istanbul.",
+        "Zelensky told CNN that Ukraine would not cede territory.",
+        "The Kremlin reportedly did not object to the deployment of European troops.",
+        "According to Reuters, the talks ended on Friday without a deal.",
+        "The ceasefire is expected to take effect at midnight.",
+        "Prisoners were exchanged at the border on Tuesday.",
+        "Trump and Putin to meet in Alaska next week.",
+        "We believe the ceasefire will hold, a Kremlin spokesman said.",
+    ],
+)
+def test_factual_news_sentences_are_kept(nlp, sentence):
+    assert is_check_worthy(_sent(nlp, sentence)) == (True, "")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reason"),
+    [
+        ("Will the talks succeed?", "question"),
+        ("What does this mean for Ukraine?", "question"),
+        ("Subscribe to our newsletter for updates.", "call_to_action"),
+        ("Share your thoughts in the comments below.", "call_to_action"),
+        ("Let us know what you think in the comments.", "call_to_action"),
+        ("Click here to read more about the summit.", "call_to_action"),
+        ("Don't miss our live coverage of the summit.", "call_to_action"),
+        ("I think this is a disgrace.", "opinion"),
+        ("In my opinion, the summit was a waste of time.", "opinion"),
+        ("This is a great day for diplomacy.", "opinion"),
+        ("(Reporting by Guy Faulconbridge; Editing by Alex Richardson)", "boilerplate"),
+        ("Talks are ongoing.", "too_short"),
+        ("The good, the bad and the ugly of the peace plan", "no_verb"),
+        ("As an AI language model, I cannot browse the internet.", "residue"),
+    ],
+)
+def test_non_claims_are_dropped_with_a_reason(nlp, sentence, reason):
+    assert is_check_worthy(_sent(nlp, sentence)) == (False, reason)
+
+
+def test_min_words_is_configurable(nlp):
+    assert is_check_worthy(_sent(nlp, "Talks are ongoing."), min_words=3) == (True, "")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Russia agreed to provide security guarantees for Ukraine, Witkoff said.", "Witkoff"),
+        ("Russia agreed to the plan, said Steve Witkoff, the US envoy.", "Steve Witkoff"),
+        ("According to Reuters, the talks ended on Friday without a deal.", "Reuters"),
+        ("The ceasefire held overnight, according to the Ukrainian military.", "the Ukrainian military"),
+        ("A Kremlin spokesman said the meeting would take place in Alaska.", "A Kremlin spokesman"),
+        ("Witkoff's spokesperson said the envoy would travel to Moscow next week.", "Witkoff's spokesperson"),
+        ("Sources close to Witkoff said the deal was nearly done.", "Sources close to Witkoff"),
+        ("Putin, who spoke to reporters in Moscow, said the proposal was acceptable.", "Putin"),
+        ("He said the talks were productive.", "He"),
+        ("Russia denied the reports.", ""),
+        ("Prisoners were exchanged at the border on Tuesday.", ""),
+    ],
+)
+def test_attribution(nlp, sentence, speaker):
+    assert find_attribution(_sent(nlp, sentence)) == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "cues"),
+    [
+        ("Russia agreed to the plan.", []),
+        ("Russia reportedly agreed to the plan.", ["reportedly"]),
+        ("Russia may have reportedly agreed to the plan.", ["may", "reportedly"]),
+        ("Moscow did not object to European troops.", ["did not object"]),
+        ("Moscow didn't object to European troops.", ["did not object"]),
+        ("Moscow would not rule out a meeting.", ["did not rule out"]),
+        ("The envoy is said to have agreed in principle.", ["is said to", "in principle"]),
+        ("Talks began in May, Theresa May said.", []),
+        (
+            "Kyiv signaled openness to a truce, according to officials.",
+            ["signalled openness", "according to"],
+        ),
+    ],
+)
+def test_find_hedges(text, cues):
+    assert find_hedges(text) == cues
+
+
+def test_hedge_scores_order_by_strength():
+    flat, reported, stacked = (
+        hedge_score(find_hedges(t))
+        for t in (
+            "Russia agreed to the plan.",
+            "Russia reportedly agreed to the plan.",
+            "Russia may have reportedly agreed to the plan.",
+        )
+    )
+    assert flat == 0.0 < reported < stacked < 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "pattern"),
+    [
+        ("Talks ended [1].", "[1]", "citation_number"),
+        ("Talks ended [Source 1].", "[Source 1]", "citation_source"),
+        ("Talks ended [Source: Reuters, 2025].", "[Source: Reuters, 2025]", "citation_source"),
+        ("Talks ended 【3†source】.", "【3†source】", "citation_fullwidth"),
+        ("Talks ended (Source 2).", "(Source 2)", "citation_paren"),
+        ("Talks ended in [Insert city].", "[Insert city]", "insert_placeholder"),
+        (
+            "As an AI language model, I cannot browse.",
+            "As an AI language model, I cannot browse.",
+            "ai_disclaimer",
+        ),
+        ("Done. We value your viewpoint! Bye.", "We value your viewpoint!", "engagement_prompt"),
+        ("I hope this helps.", "I hope this helps.", "assistant_closing"),
+        (
+            "Here is the article you asked for:\nTalks ended.",
+            "Here is the article you asked for:",
+            "assistant_preamble",
+        ),
+        ("This article was generated by AI.", "This article was generated by AI.", "generated_notice"),
+    ],
+)
+def test_find_residue_patterns(text, span, pattern):
+    found = find_residue(text)
+    assert [(text[s:e], name) for s, e, name in found] == [(span, pattern)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This article was written by John Smith in Kyiv.",
+        "Here is what we know about the talks in Geneva.",
+        "The bill [sic] passed in 2024 by a vote of 52 to 48.",
+    ],
+)
+def test_find_residue_ignores_ordinary_prose(text):
+    assert find_residue(text) == []
+
+
+def test_citations_between_sentences_are_trimmed_from_both_claims(nlp):
+    text = "Talks ended on Friday in Geneva [1]. Russia agreed to provide guarantees for Ukraine [2][3]."
+    claims, residue = extract_claims(pd.DataFrame({"article_id": ["a"], "text": [text]}), nlp=nlp)
+    assert claims["text"].tolist() == [
+        "Talks ended on Friday in Geneva",
+        "Russia agreed to provide guarantees for Ukraine",
+    ]
+    assert residue["text"].tolist() == ["[1]", "[2]", "[3]"]
+
+
+def test_paragraph_longer_than_spacy_limit_is_cut_and_offsets_hold(nlp, monkeypatch):
+    monkeypatch.setattr(nlp, "max_length", 120)
+    text = "Witkoff met Putin for three hours in the Kremlin. " * 5
+    claims, _ = extract_claims(pd.DataFrame({"article_id": ["a"], "text": [text]}), nlp=nlp)
+    assert len(claims) >= 3
+    for row in claims.itertuples():
+        assert text[row.start : row.end] == row.text
