@@ -101,6 +101,9 @@ class RelationConfig:
     strength_margin: float = 0.3
     # Pairs below this cosine that NLI finds neither entailed nor contradicted are "unrelated".
     related_similarity: float = 0.6
+    # A claim nothing supports is reported as single-source only when no other outlet's claim is
+    # this close to it (cosine); closer ones are the same fact told differently (status shows that).
+    single_source_similarity: float = 0.7
     entity_similarity: float = 0.75  # fuzzy ratio above which two differing names look like a misspelling
 
 

@@ -82,7 +82,7 @@ class SentenceEmbedder:
     def info(self) -> dict:
         """Model path and dimension (for run records)."""
         model = self._model
-        return {"path": self.path, "dim": model.get_sentence_embedding_dimension()}
+        return {"path": self.path, "dim": (getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension)()}
 
     def encode(self, texts: Sequence[str], *, show_progress: bool | None = None) -> np.ndarray:
         """Unit-length float32 vectors, one row per text; repeated texts are encoded once."""

@@ -141,7 +141,9 @@ class CrossEncoderNLI:
             import torch
             from transformers import AutoModelForSequenceClassification
 
-            runner = AutoModelForSequenceClassification.from_pretrained(path).to(device).eval()
+            # The bundled weights are stored in fp16 to halve their size; compute in fp32 on CPU.
+            dtype = torch.float32 if device == "cpu" else "auto"
+            runner = AutoModelForSequenceClassification.from_pretrained(path, dtype=dtype).to(device).eval()
             inputs = None
             torch.set_grad_enabled(False)
         logger.info("NLI model %s loaded (%s, T=%.3f)", path, "onnx-int8" if use_onnx else device, temperature)

@@ -161,14 +161,14 @@ class Checker:
         found = relations.pair_findings(scored, claims, articles, cfg.relations)
         claims = relations.claim_status(claims, scored)
         claims = relations.mark_detail_conflicts(claims, found)
-        found += relations.other_findings(claims, residue, articles)
+        found += relations.other_findings(claims, residue, articles, scored, cfg.relations)
         findings = relations.findings_frame(found, claims)
         articles = relations.article_scores(articles, claims, residue)
         clusters = cluster.summarise_clusters(claims, vectors)
         lap("relations")
         timings["total"] = round(time.perf_counter() - started, 3)
         run = {
-            "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "versions": _versions(),
             "models": self._model_info(len(claims), len(scored)),
             "config": cfg.to_dict(),

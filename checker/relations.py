@@ -78,7 +78,7 @@ def pair_findings(pairs: pd.DataFrame, claims: pd.DataFrame, articles: pd.DataFr
     arts = articles.set_index("article_id")
     findings: list[dict] = []
     merged: dict[tuple, dict] = {}
-    for p in pairs.itertuples():
+    for p in pairs.itertuples():  # detail findings: each claim reference says which value it states
         a, b = by_id.loc[p.claim_a], by_id.loc[p.claim_b]
         src_a, src_b = _source(arts, p.article_a), _source(arts, p.article_b)
         ids = [p.claim_a, p.claim_b]
@@ -103,13 +103,14 @@ def pair_findings(pairs: pd.DataFrame, claims: pd.DataFrame, articles: pd.DataFr
         for kind, value_a, value_b in diff_details(a.text, b.text, name_similarity=config.entity_similarity):
             key = (kind, _difference(value_a, value_b))  # one finding per difference, across clusters
             entry = merged.setdefault(key, {
-                "kind": kind, "cluster_id": a.cluster_id, "ids": [], "sources": {},
+                "kind": kind, "cluster_id": a.cluster_id, "ids": [], "sources": {}, "values": {},
                 "score": float(max(p.p_contra_ab, p.p_contra_ba, 1 - min(p.p_entail_ab, p.p_entail_ba))),
             })
             entry["ids"] += [i for i in ids if i not in entry["ids"]]
             shown = _shown if kind == "entity_mismatch" else (lambda v, _: v)
-            entry["sources"].setdefault(shown(value_a, key[1]), set()).add(src_a)
-            entry["sources"].setdefault(shown(value_b, key[1]), set()).add(src_b)
+            for cid, value, src in ((p.claim_a, shown(value_a, key[1]), src_a), (p.claim_b, shown(value_b, key[1]), src_b)):
+                entry["sources"].setdefault(value, set()).add(src)
+                entry["values"].setdefault(cid, value)
     for entry in merged.values():
         said = "; ".join(f"{_join(s)} {'say' if len(s) > 1 else 'says'} “{v}”"
                          for v, s in sorted(entry.pop("sources").items()))
@@ -183,8 +184,15 @@ def article_scores(articles: pd.DataFrame, claims: pd.DataFrame, residue: pd.Dat
     return out[[c for c in out.columns if c not in ARTICLE_SCORES] + ARTICLE_SCORES]
 
 
-def other_findings(claims: pd.DataFrame, residue: pd.DataFrame, articles: pd.DataFrame) -> list[dict]:
-    """Generated-text residue (one finding per article and pattern) and single-source clusters."""
+def other_findings(claims: pd.DataFrame, residue: pd.DataFrame, articles: pd.DataFrame, pairs: pd.DataFrame,
+                   config: RelationConfig | None = None) -> list[dict]:
+    """Generated-text residue (one finding per article and pattern) and single-source claims.
+
+    A claim is reported as single-source when nothing from another outlet supports it (status
+    single_source) and no other outlet's claim comes close to it (cosine < single_source_similarity):
+    clusters alone are too coarse for this, since one story's facts sit at similarities of 0.6-0.7.
+    """
+    config = config or RelationConfig()
     arts = articles.set_index("article_id")
     findings = []
     for (article_id, pattern), spans in residue.groupby(["article_id", "pattern"], sort=True):
@@ -195,17 +203,20 @@ def other_findings(claims: pd.DataFrame, residue: pd.DataFrame, articles: pd.Dat
             "refs": [{"claim_id": "", "article_id": article_id, "text": r.text, "start": int(r.start), "end": int(r.end)}
                      for r in spans.itertuples()],
         })
-    if articles["article_id"].nunique() > 1:
-        for cluster_id, group in claims[claims["status"] == "single_source"].groupby("cluster_id", sort=True):
-            cluster = claims[claims["cluster_id"] == cluster_id]
-            if cluster["article_id"].nunique() > 1:
-                continue  # other outlets discuss this fact: the claim is related, not single-source
-            src = _source(arts, group["article_id"].iloc[0])
-            findings.append({
-                "kind": "single_source", "score": float(0.5 * (1 - group["hedge_score"].max())), "cluster_id": cluster_id,
-                "explanation": f"Only {src} reports this: {_quote(group['text'].iloc[0])}.",
-                "ids": group["claim_id"].tolist(),
-            })
+    if articles["article_id"].nunique() < 2:
+        return findings
+    cross = pairs[pairs["article_a"] != pairs["article_b"]]
+    closest = pd.concat([cross[["claim_a", "similarity"]].set_axis(["claim", "similarity"], axis=1),
+                         cross[["claim_b", "similarity"]].set_axis(["claim", "similarity"], axis=1)])
+    closest = closest.groupby("claim")["similarity"].max()
+    alone = claims[(claims["status"] == "single_source")
+                   & (claims["claim_id"].map(closest).fillna(0.0) < config.single_source_similarity)]
+    for row in alone.sort_values("claim_id").itertuples():
+        findings.append({
+            "kind": "single_source", "score": float(0.5 * (1 - row.hedge_score)), "cluster_id": row.cluster_id,
+            "explanation": f"Only {_source(arts, row.article_id)} reports this: {_quote(row.text)}.",
+            "ids": [row.claim_id],
+        })
     return findings
 
 
@@ -217,6 +228,9 @@ def findings_frame(findings: list[dict], claims: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for f in findings:
         refs = f.get("refs") or _claim_refs(by_id, f["ids"])
+        for ref in refs:
+            if ref["claim_id"] in f.get("values", {}):
+                ref["value"] = f["values"][ref["claim_id"]]
         extra = "|".join(f"{r['article_id']}:{r['start']}" for r in refs)
         rows.append({"finding_id": _finding_id(f["kind"], [r["claim_id"] for r in refs], extra),
                      "kind": f["kind"], "score": round(float(f["score"]), 4), "cluster_id": f["cluster_id"],

@@ -43,7 +43,8 @@ pairs:
 
 findings:
     finding_id, kind, score, cluster_id, explanation, claims (list of dicts:
-    claim_id, article_id, text, start, end)
+    claim_id, article_id, text, start, end, and for name/number/date mismatches the ``value`` the
+    claim states; residue spans have claim_id "")
 
 skipped (inputs that could not be read):
     input, line, step, error

@@ -148,7 +148,11 @@ def main(argv: list[str] | None = None) -> None:
     torch.manual_seed(cfg["seed"])
     torch.set_num_threads(cfg["threads"])
 
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
+    from transformers import (
+        AutoModelForSequenceClassification,
+        AutoTokenizer,
+        get_linear_schedule_with_warmup,
+    )
 
     train, calib, heldout = build_data(cfg)
     if args.limit:

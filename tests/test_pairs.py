@@ -1,0 +1,37 @@
+import pandas as pd
+
+from checker.config import PairConfig
+from checker.pairs import select_pairs
+
+CLAIMS = pd.DataFrame({
+    "claim_id": ["k3", "k1", "k2", "k4"],
+    "article_id": ["a1", "a2", "a1", "a3"],
+    "cluster_id": ["c", "c", "c", "d"],
+})
+
+
+def _nn(rows):
+    return pd.DataFrame(rows, columns=["a", "b", "similarity"])
+
+
+def test_pairs_are_canonical_deduplicated_and_in_cluster():
+    nn = _nn([(0, 1, 0.9), (1, 0, 0.9), (0, 2, 0.8), (0, 3, 0.95)])
+    out = select_pairs(CLAIMS, nn)
+    assert out[["claim_a", "claim_b", "kind"]].values.tolist() == [["k1", "k3", "cross"], ["k2", "k3", "intra"]]
+    assert (out["claim_a"] < out["claim_b"]).all()
+
+
+def test_intra_pairs_can_be_switched_off_and_similarity_floor():
+    nn = _nn([(0, 1, 0.9), (0, 2, 0.8)])
+    assert select_pairs(CLAIMS, nn, PairConfig(intra_article=False))["kind"].tolist() == ["cross"]
+    assert select_pairs(CLAIMS, nn, PairConfig(min_similarity=0.85))["claim_b"].tolist() == ["k3"]
+
+
+def test_neighbours_per_claim_are_bounded():
+    claims = pd.DataFrame({"claim_id": [f"k{i:02d}" for i in range(20)], "article_id": [f"a{i}" for i in range(20)],
+                           "cluster_id": ["c"] * 20})
+    nn = _nn([(i, j, 0.9 - 0.001 * j) for i in range(20) for j in range(20) if i != j])
+    out = select_pairs(claims, nn, PairConfig(neighbours=3))
+    # every claim keeps its 3 best partners (k00..k03 for the first four, k00..k02 for the rest):
+    # 6 pairs among k00..k03 plus 3 for each of the other 16 claims, linear in the number of claims
+    assert len(out) == 6 + 16 * 3

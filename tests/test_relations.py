@@ -1,0 +1,112 @@
+import math
+
+import pandas as pd
+import pytest
+
+from checker.config import RelationConfig
+from checker.relations import (
+    article_scores,
+    claim_status,
+    findings_frame,
+    label_relations,
+    other_findings,
+    pair_findings,
+)
+from checker.schemas import FINDINGS, RESIDUE
+
+
+def _pair(e_ab, e_ba, c_ab=0.0, c_ba=0.0, sim=0.8, **extra):
+    return {"p_entail_ab": e_ab, "p_entail_ba": e_ba, "p_contra_ab": c_ab, "p_contra_ba": c_ba,
+            "p_neutral_ab": 1 - e_ab - c_ab, "p_neutral_ba": 1 - e_ba - c_ba, "similarity": sim, **extra}
+
+
+@pytest.mark.parametrize(
+    ("probs", "relation"),
+    [
+        (_pair(0.9, 0.85), "equivalent"),
+        (_pair(0.9, 0.1), "a_stronger"),  # agreed => did not object, not the reverse
+        (_pair(0.1, 0.9), "b_stronger"),
+        (_pair(0.1, 0.1, c_ab=0.8), "contradiction"),
+        (_pair(0.1, 0.1, c_ba=0.7), "contradiction"),  # either direction counts
+        (_pair(0.6, 0.45), "related"),  # entailment gap below the margin: not called stronger
+        (_pair(0.1, 0.1, sim=0.7), "related"),
+        (_pair(0.1, 0.1, sim=0.5), "unrelated"),
+    ],
+)
+def test_label_relations(probs, relation):
+    assert label_relations(pd.DataFrame([probs]), RelationConfig())["relation"].item() == relation
+
+
+def test_label_relations_does_not_mutate_input():
+    frame = pd.DataFrame([_pair(0.9, 0.9)])
+    label_relations(frame)
+    assert "relation" not in frame
+
+
+@pytest.fixture
+def world():
+    articles = pd.DataFrame({
+        "article_id": ["a1", "a2", "a3"], "source": ["North", "Baltic", "Harbor"], "text": ["", "", ""],
+    })
+    claims = pd.DataFrame({
+        "claim_id": ["k1", "k2", "k3", "k4", "k5"],
+        "article_id": ["a1", "a2", "a3", "a1", "a2"],
+        "text": ["Russia did not object to security guarantees.", "Russia agreed to security guarantees.",
+                 "The summit was held in Juneau.", "The summit was held in Anchorage.", "Dmitriev proposed shipping routes."],
+        "start": [0, 0, 0, 50, 60], "end": [45, 37, 30, 83, 93],
+        "hedges": ["did not object", "", "", "", ""], "hedge_score": [0.7, 0, 0, 0, 0],
+        "cluster_id": ["c1", "c1", "c2", "c2", "c3"],
+    })
+    pairs = pd.DataFrame([
+        _pair(0.1, 0.9, claim_a="k1", claim_b="k2", article_a="a1", article_b="a2"),
+        _pair(0.2, 0.2, c_ab=0.8, c_ba=0.7, claim_a="k3", claim_b="k4", article_a="a3", article_b="a1"),
+    ])
+    return articles, claims, label_relations(pairs)
+
+
+def test_pair_findings_explain_stronger_claim_and_city(world):
+    articles, claims, pairs = world
+    found = pair_findings(pairs, claims, articles)
+    kinds = sorted(f["kind"] for f in found)
+    assert kinds == ["contradiction", "entity_mismatch", "stronger_claim"]
+    stronger = next(f for f in found if f["kind"] == "stronger_claim")
+    assert stronger["ids"] == ["k2", "k1"]  # the strong claim first
+    assert "Baltic states more than North supports" in stronger["explanation"]
+    assert "did not object" in stronger["explanation"]
+    city = next(f for f in found if f["kind"] == "entity_mismatch")
+    assert "Juneau" in city["explanation"] and "Anchorage" in city["explanation"]
+
+
+def test_claim_status_and_article_scores(world):
+    articles, claims, pairs = world
+    status = claim_status(claims, pairs).set_index("claim_id")
+    assert status.loc["k2", "status"] == "contested"  # Baltic says more than its source
+    assert status.loc["k1", "status"] == "corroborated" and status.loc["k1", "n_sources"] == 1
+    assert status.loc["k3", "status"] == "contradicted"
+    assert status.loc["k5", "status"] == "single_source"
+    scored = article_scores(articles, status.reset_index(), pd.DataFrame(columns=RESIDUE)).set_index("article_id")
+    assert scored.loc["a1", "n_claims"] == 2
+    assert scored.loc["a1", "consistency"] == pytest.approx(0.5)  # one corroborated, one contradicted
+    assert scored.loc["a2", "consistency"] == 0.0  # one contested, the other single-source
+    assert math.isnan(article_scores(articles, status.reset_index().head(0), pd.DataFrame(columns=RESIDUE))
+                      ["consistency"].iloc[0])
+
+
+def test_other_findings_residue_and_single_source(world):
+    articles, claims, pairs = world
+    status = claim_status(claims, pairs)
+    residue = pd.DataFrame([{"article_id": "a2", "text": "[Source 1]", "start": 5, "end": 15, "pattern": "citation"}])
+    found = other_findings(status, residue, articles, pairs)
+    kinds = [f["kind"] for f in found]
+    assert kinds.count("generated_residue") == 1 and kinds.count("single_source") == 1
+    frame = findings_frame(found + pair_findings(pairs, status, articles), status)
+    assert list(frame.columns) == FINDINGS
+    assert frame["kind"].iloc[0] == "contradiction"  # reading order: contradictions first
+    residue_row = frame[frame["kind"] == "generated_residue"].iloc[0]
+    assert residue_row["claims"][0]["start"] == 5
+    assert frame["finding_id"].is_unique
+
+
+def test_findings_frame_empty():
+    frame = findings_frame([], pd.DataFrame({"claim_id": []}))
+    assert list(frame.columns) == FINDINGS and frame.empty
