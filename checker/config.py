@@ -66,8 +66,10 @@ class ClusterConfig:
 class PairConfig:
     """Which claim pairs are scored by NLI."""
 
-    neighbours: int = 6  # at most this many nearest partners per claim, so pairs grow linearly
+    neighbours: int = 6  # at most this many nearest partners per claim by embedding, so pairs grow linearly
     min_similarity: float = 0.45  # below this cosine two claims are not about one fact
+    lexical_neighbours: int = 3  # plus this many by TF-IDF, which finds negated restatements embeddings miss
+    min_lexical: float = 0.3
     intra_article: bool = True  # also pair claims of one article (self-contradiction check)
 
 

@@ -102,6 +102,16 @@ def _name_in(name: str, other_names: list[tuple[str, str]]) -> bool:
     return any(words <= set(o.lower().split()) or set(o.lower().split()) <= words for o, _ in other_names)
 
 
+_DERIVED = {"n", "an", "ian", "ese", "ish", "i", "s", "ns", "ans", "ians", "ic"}
+
+
+def _derived(a: str, b: str) -> bool:
+    """True for a name and its demonym or plural (Ukraine/Ukrainian, China/Chinese), not a misspelling."""
+    short, long = sorted((a.lower(), b.lower()), key=len)
+    stem = short.rstrip("aeiy") or short
+    return long.startswith(stem) and long[len(stem):] in _DERIVED
+
+
 def diff_details(a: str, b: str, *, name_similarity: float = 0.75) -> list[tuple[str, str, str]]:
     """Differences between two claims about one fact, as (kind, value in a, value in b).
 
@@ -118,6 +128,8 @@ def diff_details(a: str, b: str, *, name_similarity: float = 0.75) -> list[tuple
         best, best_score = None, 0.0
         for j, (name_b, before_b) in enumerate(only_b):
             if j in used_b:
+                continue
+            if _derived(name_a, name_b):
                 continue
             score = fuzz.ratio(name_a.lower(), name_b.lower()) / 100
             same_slot = before_a == before_b and before_a != ""

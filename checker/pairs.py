@@ -1,7 +1,14 @@
-"""Which claim pairs to score: nearest neighbours inside one cluster, bounded per claim.
+"""Which claim pairs to score: dense and lexical nearest neighbours, bounded per claim.
 
-Pure pandas. Pairs grow linearly with claims: each claim keeps at most ``PairConfig.neighbours``
-partners, so a cluster of 500 near-identical claims costs 500 x k pairs, not 500^2 / 2.
+Candidates are each claim's ``PairConfig.neighbours`` nearest claims by embedding cosine (at least
+``min_similarity``) plus its ``lexical_neighbours`` nearest by TF-IDF over crude word stems (at least
+``min_lexical``). Lexical neighbours are there because sentence embeddings put a claim and its
+negated restatement far apart: on data/demo, "The talks ended without any agreement on a prisoner
+exchange" has cosine 0.40 with "The two sides agreed on a prisoner exchange of 150 prisoners", below
+six unrelated "No Ukrainian officials attended…" sentences, while their TF-IDF cosine is 0.54, its
+best. Pairs are not restricted to one cluster for the same reason (a contradiction is often
+embedded far from what it contradicts). Each claim keeps a fixed number of partners, so pairs grow
+linearly with claims.
 
 Example:
     >>> import pandas as pd
@@ -13,38 +20,78 @@ Example:
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from checker.config import PairConfig
 from checker.schemas import validate_frame
 
+PAIR_COLUMNS = ["claim_a", "claim_b", "article_a", "article_b", "similarity", "kind"]
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _stems(text: str) -> list[str]:
+    """Lower-cased content words cut to 5 characters: "agreement"/"agreed" -> "agree"."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return [w[:5] for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
+
+
+def lexical_neighbours(texts: Sequence[str], k: int, *, min_similarity: float = 0.3) -> pd.DataFrame:
+    """Top-k TF-IDF cosine neighbours of each text (positional a, b, lexical), b != a."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    n = len(texts)
+    k = min(k, n - 1)
+    empty = pd.DataFrame({"a": pd.Series(dtype=int), "b": pd.Series(dtype=int), "lexical": pd.Series(dtype=float)})
+    if k <= 0:
+        return empty
+    try:
+        matrix = TfidfVectorizer(analyzer=_stems, sublinear_tf=True).fit_transform(texts)
+    except ValueError:  # no content words at all
+        return empty
+    chunk = max(64, 20_000_000 // n)  # dense score block of at most ~160 MB
+    parts = []
+    for start in range(0, n, chunk):
+        block = (matrix[start: start + chunk] @ matrix.T).toarray()
+        rows = np.arange(block.shape[0])
+        block[rows, rows + start] = -1.0
+        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        score = np.take_along_axis(block, top, axis=1)
+        parts.append(pd.DataFrame({"a": np.repeat(rows + start, k), "b": top.ravel(), "lexical": score.ravel()}))
+    out = pd.concat(parts, ignore_index=True)
+    return out[out["lexical"] >= min_similarity].reset_index(drop=True)
+
 
 def select_pairs(claims: pd.DataFrame, neighbours: pd.DataFrame, config: PairConfig | None = None) -> pd.DataFrame:
-    """Turn a neighbour frame (positional a, b, similarity over ``claims`` rows) into claim pairs.
+    """Turn neighbour rows (positional a, b over ``claims`` rows) into claim pairs.
 
-    Keeps pairs in the same cluster with similarity >= min_similarity, from different articles
-    ("cross") or, when config.intra_article, from one article ("intra"). Each unordered pair appears
-    once with claim_a < claim_b. Returns claim_a, claim_b, article_a, article_b, similarity, kind.
+    ``neighbours`` has ``similarity`` (embedding cosine) and, for lexical candidates, a ``lexical``
+    score (NaN or absent for dense ones). Dense candidates need similarity >= min_similarity;
+    each claim keeps its best ``neighbours`` dense and ``lexical_neighbours`` lexical partners.
+    Pairs within one article are "intra" (kept when config.intra_article), others "cross"; each
+    unordered pair appears once with claim_a < claim_b.
     """
     config = config or PairConfig()
-    validate_frame(claims, ["claim_id", "article_id", "cluster_id"], name="claims")
-    cols = ["claim_a", "claim_b", "article_a", "article_b", "similarity", "kind"]
-    nn = neighbours[neighbours["similarity"] >= config.min_similarity]
-    nn = nn.sort_values(["a", "similarity"], ascending=[True, False], kind="stable")
-    nn = nn.groupby("a", sort=False).head(config.neighbours)
+    validate_frame(claims, ["claim_id", "article_id"], name="claims")
+    nn = neighbours if "lexical" in neighbours else neighbours.assign(lexical=np.nan)
+    dense = nn[nn["lexical"].isna() & (nn["similarity"] >= config.min_similarity)]
+    dense = dense.sort_values(["a", "similarity"], ascending=[True, False], kind="stable")
+    lexical = nn[nn["lexical"].notna()].sort_values(["a", "lexical"], ascending=[True, False], kind="stable")
+    nn = pd.concat([dense.groupby("a", sort=False).head(config.neighbours),
+                    lexical.groupby("a", sort=False).head(config.lexical_neighbours)])
     ids = claims["claim_id"].to_numpy()
     arts = claims["article_id"].to_numpy()
-    clus = claims["cluster_id"].to_numpy()
-    a, b = nn["a"].to_numpy(), nn["b"].to_numpy()
-    keep = clus[a] == clus[b]
-    if not config.intra_article:
-        keep &= arts[a] != arts[b]
-    a, b, sim = a[keep], b[keep], nn["similarity"].to_numpy()[keep]
+    a, b = nn["a"].to_numpy(dtype=int), nn["b"].to_numpy(dtype=int)
+    keep = np.ones(len(a), dtype=bool) if config.intra_article else arts[a] != arts[b]
+    a, b, sim = a[keep], b[keep], nn["similarity"].to_numpy(dtype=float)[keep]
     a, b = np.where(ids[a] <= ids[b], a, b), np.where(ids[a] <= ids[b], b, a)  # claim_a < claim_b
     out = pd.DataFrame({
         "claim_a": ids[a], "claim_b": ids[b], "article_a": arts[a], "article_b": arts[b],
-        "similarity": sim.round(6), "kind": ["intra" if x == y else "cross" for x, y in zip(arts[a], arts[b])],
-    }, columns=cols)
+        "similarity": sim.round(6), "kind": np.where(arts[a] == arts[b], "intra", "cross"),
+    }, columns=PAIR_COLUMNS)
     out = out.sort_values(["claim_a", "claim_b"]).drop_duplicates(["claim_a", "claim_b"])
     return out.reset_index(drop=True)

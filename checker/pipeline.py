@@ -154,7 +154,10 @@ class Checker:
         claims = claims.assign(cluster_id=cluster.cluster_claims(
             claims["claim_id"].tolist(), vectors, distance_threshold=cfg.cluster.distance_threshold, neighbours=nn))
         lap("cluster")
-        scored = pairs.select_pairs(claims, nn, cfg.pairs)
+        lexical = pairs.lexical_neighbours(claims["text"].tolist(), cfg.pairs.lexical_neighbours,
+                                           min_similarity=cfg.pairs.min_lexical)
+        lexical["similarity"] = np.einsum("ij,ij->i", vectors[lexical["a"]], vectors[lexical["b"]]).astype(float)
+        scored = pairs.select_pairs(claims, pd.concat([nn, lexical], ignore_index=True), cfg.pairs)
         scored = nli.score_pairs(scored, claims, self.nli) if len(scored) else _empty_scored(scored)
         lap("nli")
         scored = relations.label_relations(scored, cfg.relations)[PAIRS]
@@ -183,7 +186,8 @@ class Checker:
                            findings=findings, skipped=skipped, residue=residue, run=run)
 
     def _model_info(self, n_claims: int, n_pairs: int) -> dict:
-        info = {"spacy": getattr(self.nlp, "meta", {}).get("name", type(self.nlp).__name__),
+        meta = getattr(self.nlp, "meta", {})
+        info = {"spacy": f"{meta.get('lang', '')}_{meta.get('name', type(self.nlp).__name__)}-{meta.get('version', '')}",
                 "claims": self.config.claims.name, "cluster": self.config.cluster.name}
         if n_claims:
             info["embedder"] = getattr(self.embedder, "info", type(self.embedder).__name__)

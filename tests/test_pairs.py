@@ -1,7 +1,8 @@
+import numpy as np
 import pandas as pd
 
 from checker.config import PairConfig
-from checker.pairs import select_pairs
+from checker.pairs import lexical_neighbours, select_pairs
 
 CLAIMS = pd.DataFrame({
     "claim_id": ["k3", "k1", "k2", "k4"],
@@ -14,11 +15,28 @@ def _nn(rows):
     return pd.DataFrame(rows, columns=["a", "b", "similarity"])
 
 
-def test_pairs_are_canonical_deduplicated_and_in_cluster():
-    nn = _nn([(0, 1, 0.9), (1, 0, 0.9), (0, 2, 0.8), (0, 3, 0.95)])
+def test_pairs_are_canonical_and_deduplicated():
+    nn = _nn([(0, 1, 0.9), (1, 0, 0.9), (0, 2, 0.8), (0, 3, 0.4)])
     out = select_pairs(CLAIMS, nn)
     assert out[["claim_a", "claim_b", "kind"]].values.tolist() == [["k1", "k3", "cross"], ["k2", "k3", "intra"]]
     assert (out["claim_a"] < out["claim_b"]).all()
+
+
+def test_lexical_candidates_bypass_the_similarity_floor():
+    nn = pd.DataFrame({"a": [0, 0], "b": [3, 1], "similarity": [0.4, 0.2], "lexical": [np.nan, 0.5]})
+    out = select_pairs(CLAIMS, nn)
+    assert out[["claim_a", "claim_b"]].values.tolist() == [["k1", "k3"]]  # dense 0.4 < 0.45 dropped
+
+
+def test_lexical_neighbours_find_negated_restatements():
+    texts = ["The talks ended without any agreement on a prisoner exchange.",
+             "No Ukrainian officials attended the talks.",
+             "The two sides agreed on a prisoner exchange of 150 prisoners on each side.",
+             "Oil prices rose sharply on Monday."]
+    nn = lexical_neighbours(texts, 1, min_similarity=0.1)
+    assert dict(zip(nn["a"], nn["b"]))[0] == 2
+    assert 3 not in set(nn["a"])  # nothing in common with the others: below the floor
+    assert lexical_neighbours(["?", "!"], 2).empty
 
 
 def test_intra_pairs_can_be_switched_off_and_similarity_floor():
