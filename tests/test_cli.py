@@ -1,0 +1,71 @@
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import checker.pipeline
+from checker.cli import main
+from tests.fakes import FakeEmbedder, FakeNLI
+
+
+@pytest.fixture(autouse=True)
+def fake_models(monkeypatch):
+    monkeypatch.setattr(checker.pipeline, "load_embedder", lambda *a, **k: FakeEmbedder())
+    monkeypatch.setattr(checker.pipeline, "load_nli", lambda *a, **k: FakeNLI())
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The summit was held in Anchorage on Friday. The two sides agreed to exchange 150 prisoners.")
+    (folder / "b.txt").write_text("The summit was held in Juneau on Friday. The two sides agreed to exchange 150 prisoners.")
+    return folder
+
+
+def test_every_command_has_help():
+    runner = CliRunner()
+    for name, command in main.commands.items():
+        assert command.help, f"checker {name} has no help text"
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_check_success_exit_0(corpus, tmp_path):
+    result = CliRunner().invoke(main, ["check", str(corpus), "--out", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "report.html").exists()
+    assert "entity_mismatch" in result.output
+
+
+def test_skipped_input_exit_1_and_named(corpus, tmp_path):
+    (corpus / "broken.jsonl").write_text('{"text": "fine text about the summit in Anchorage today."}\n{oops\n')
+    result = CliRunner().invoke(main, ["check", str(corpus), "--out", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 1
+    assert "broken.jsonl" in result.output and "line 2" in result.output
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert run["skipped"][0]["line"] == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--config", "BAD"], "unknown section"),
+        (["--format", "html,pdf"], "unknown report format"),
+    ],
+)
+def test_failures_exit_2(corpus, tmp_path, args, message):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[nope]\nx = 1\n")
+    args = [str(bad) if a == "BAD" else a for a in args]
+    result = CliRunner().invoke(main, ["check", str(corpus), "--out", str(tmp_path / "out"), "-q", *args])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_refuses_to_overwrite_without_force(corpus, tmp_path):
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["check", str(corpus), "--out", str(out), "-q"]).exit_code == 0
+    again = CliRunner().invoke(main, ["check", str(corpus), "--out", str(out), "-q"])
+    assert again.exit_code == 2 and "--force" in again.output
+    assert CliRunner().invoke(main, ["check", str(corpus), "--out", str(out), "-q", "--force"]).exit_code == 0
