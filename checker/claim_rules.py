@@ -270,3 +270,31 @@ def _is_opinion(sent, words, core: str) -> bool:
             return True
     has_fact = bool(sent.ents) or any(t.like_num for t in words)
     return not has_fact and bool(_EVALUATIVE.search(core))
+
+
+# Neutral reporting frames at a claim's edges. NLI compares what is reported to have happened: the
+# hand-written pairs teach that "A said X" does not establish X, so two outlets quoting different
+# officials about one fact would otherwise look unrelated. Denials and claims are not neutral: kept.
+_NEUTRAL_REPORTING = r"(?:said|says|told|added|stated|noted|reported|wrote|confirmed|announced|explained)"
+_TRAILING_FRAME = re.compile(
+    r",\s+(?:according to\b[^,.!?]{1,80}|[^,.!?]{1,80}?\b" + _NEUTRAL_REPORTING + r"\b[^,.!?\"”]{0,60})"
+    r"(?=[.!?\"”']*\s*$)",
+    re.IGNORECASE,
+)
+_LEADING_FRAME = re.compile(r"^According to [^,]{1,80},\s*")
+
+
+def strip_attribution(text: str) -> str:
+    """The reported content of a claim, without a neutral attribution frame at its start or end.
+
+    Example:
+        >>> strip_attribution("Russia did not object to the plan, Witkoff told reporters.")
+        'Russia did not object to the plan.'
+        >>> strip_attribution("According to Reuters, talks ended on Friday.")
+        'Talks ended on Friday.'
+    """
+    out = _TRAILING_FRAME.sub("", text)
+    lead = _LEADING_FRAME.match(out)
+    if lead and len(out) > lead.end():
+        out = out[lead.end()].upper() + out[lead.end() + 1:]
+    return out if len(out.split()) >= 3 else text

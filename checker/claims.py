@@ -38,6 +38,7 @@ from checker.claim_rules import (
     find_residue,
     hedge_score,
     is_check_worthy,
+    strip_attribution,
 )
 from checker.config import ClaimConfig
 from checker.errors import ModelLoadError
@@ -46,6 +47,7 @@ from checker.schemas import CLAIMS, RESIDUE, empty_frame, validate_frame
 # The rules (residue, hedging, attribution, check-worthiness) live in checker.claim_rules; their
 # public functions are re-exported because callers import them from here.
 __all__ = [
+    "strip_attribution",
     "extract_claims",
     "find_attribution",
     "find_hedges",

@@ -82,6 +82,9 @@ class NLIConfig:
     max_length: int = 256  # tokens; longer pairs are truncated and flagged in pairs.truncated
     device: str | None = None
     backend: Literal["auto", "torch", "onnx"] = "auto"  # auto: ONNX int8 when the folder has it
+    # Score what is reported, not who reported it: "X, Witkoff said." is scored as "X." (the
+    # attribution stays in claims.attribution); see checker.claim_rules.strip_attribution.
+    strip_attribution: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)

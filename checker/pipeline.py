@@ -158,7 +158,9 @@ class Checker:
                                            min_similarity=cfg.pairs.min_lexical)
         lexical["similarity"] = np.einsum("ij,ij->i", vectors[lexical["a"]], vectors[lexical["b"]]).astype(float)
         scored = pairs.select_pairs(claims, pd.concat([nn, lexical], ignore_index=True), cfg.pairs)
-        scored = nli.score_pairs(scored, claims, self.nli) if len(scored) else _empty_scored(scored)
+        nli_input = claims.assign(text=claims["text"].map(claims_step.strip_attribution)) \
+            if cfg.nli.strip_attribution else claims
+        scored = nli.score_pairs(scored, nli_input, self.nli) if len(scored) else _empty_scored(scored)
         lap("nli")
         scored = relations.label_relations(scored, cfg.relations)[PAIRS]
         found = relations.pair_findings(scored, claims, articles, cfg.relations)
