@@ -219,17 +219,24 @@ def load_nli(model: str | os.PathLike | NLIScorer = "auto", **kwargs) -> NLIScor
 def score_pairs(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) -> pd.DataFrame:
     """Add p_{entail,contra,neutral}_{ab,ba} and truncated to a pairs frame (claim_a, claim_b).
 
-    Both directions of every pair go through the scorer as one flat stream.
+    Both directions of every pair go through the scorer as one flat stream, and each distinct
+    (premise, hypothesis) text is scored once: syndicated copies repeat sentences word for word.
     """
     out = pairs.copy()
     text = claims.set_index("claim_id")["text"]
     a, b = text.loc[out["claim_a"]].tolist(), text.loc[out["claim_b"]].tolist()
-    scored = scorer.predict(a + b, b + a)
+    stream = pd.DataFrame({"premise": a + b, "hypothesis": b + a})
+    unique = stream.drop_duplicates(ignore_index=True)
+    scored = scorer.predict(unique["premise"].tolist(), unique["hypothesis"].tolist())
+    if "truncated" not in scored:
+        scored = scored.assign(truncated=False)
+    scored = stream.merge(pd.concat([unique, scored.reset_index(drop=True)], axis=1),
+                          on=["premise", "hypothesis"], how="left", validate="many_to_one")
     n = len(out)
     for key, col in (("entail", "entailment"), ("contra", "contradiction"), ("neutral", "neutral")):
         out[f"p_{key}_ab"] = scored[col].to_numpy()[:n]
         out[f"p_{key}_ba"] = scored[col].to_numpy()[n:]
-    trunc = scored["truncated"].to_numpy() if "truncated" in scored else np.zeros(2 * n, dtype=bool)
+    trunc = scored["truncated"].to_numpy(dtype=bool)
     out["truncated"] = trunc[:n] | trunc[n:]
     if out["truncated"].any():
         logger.warning("%d pair(s) were longer than the NLI model's window and were cut; see pairs.truncated",

@@ -89,3 +89,24 @@ def test_score_pairs_both_directions_in_one_call():
     assert fake.calls == 1
     assert out.loc[0, "p_entail_ab"] == pytest.approx(0.9) and out.loc[0, "p_entail_ba"] == pytest.approx(0.05)
     assert "p_entail_ab" not in pairs  # caller's frame untouched
+
+
+def test_score_pairs_scores_each_distinct_text_pair_once():
+    claims = pd.DataFrame(
+        {
+            "claim_id": ["k1", "k2", "k3"],
+            "text": ["No officials attended.", "No officials attended.", "Officials attended."],
+        }
+    )
+    pairs = pd.DataFrame({"claim_a": ["k1", "k2"], "claim_b": ["k3", "k3"]})
+    seen = []
+
+    class Counting(DirectionalFake):
+        def predict(self, premises, hypotheses):
+            seen.extend(zip(premises, hypotheses))
+            return super().predict(premises, hypotheses)
+
+    out = score_pairs(pairs, claims, Counting())
+    assert len(seen) == 2  # k1-k3 and k2-k3 are the same texts: one pair, two directions
+    assert out["p_entail_ab"].tolist() == [pytest.approx(0.9)] * 2
+    assert out["p_entail_ba"].tolist() == [pytest.approx(0.05)] * 2
