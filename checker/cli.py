@@ -86,5 +86,90 @@ def check(inputs: tuple[str, ...], out: str, formats: str, config_path: str | No
     sys.exit(EXIT_OK)
 
 
+def _echo_skipped(skipped) -> None:
+    click.echo(f"{len(skipped)} input(s) skipped:", err=True)
+    for row in skipped.itertuples():
+        line = f", line {row.line}" if row.line is not None and row.line == row.line else ""  # NaN != NaN
+        click.echo(f"  {row.input}{line}: {row.error}", err=True)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--store", required=True, type=click.Path(dir_okay=False),
+              help="The store file (SQLite; created when absent). Its lock file is STORE.lock.")
+@click.option("--report-dir", default=None, type=click.Path(file_okay=False),
+              help="Folder for the dated run reports (default: reports/ beside the store).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="TOML config file.")
+@click.option("--nli", default=None,
+              help="NLI model: a local folder or hub name (default: bundled minilm-nli).")
+@click.option("--embedder", default=None, help="Embedding model: a local folder or hub name.")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
+def nightly(inputs: tuple[str, ...], store: str, report_dir: str | None, config_path: str | None,
+            nli: str | None, embedder: str | None, verbose: int, quiet: bool) -> None:
+    """Add the new articles in INPUTS to --store, score only what is new and report what changed.
+
+    Exit status: 0 done, 1 done but some inputs were skipped, 2 failed (nothing half-done is lost:
+    the next run resumes it).
+
+    Example: checker nightly --store /var/lib/checker/store.sqlite /srv/feeds/today/
+    """
+    _setup_logging(verbose, quiet)
+    from checker.errors import CheckerError
+    from checker.jobs import run_nightly
+
+    try:
+        cfg = _load_config(config_path, nli, embedder)
+        result = run_nightly(list(inputs), store=store, config=cfg, report_dir=report_dir)
+    except CheckerError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(EXIT_FAILED)
+    except Exception as e:  # cron and systemd only see the exit status: any failure must exit 2
+        logging.getLogger("checker.cli").exception("nightly run failed")
+        click.echo(f"error: nightly run failed: {e!r}", err=True)
+        sys.exit(EXIT_FAILED)
+    c = result.counts
+    if result.run_id is None:
+        click.echo(f"nothing new: {c['known_articles']} input article(s) already stored; store unchanged")
+    else:
+        resumed = " (resumed)" if result.resumed else ""
+        click.echo(f"run {result.run_id}{resumed}: {c['new_articles']} new articles ({c['known_articles']} "
+                   f"already stored), {c['new_claims']} new claims, {c['new_clusters']} new clusters, "
+                   f"{c['pairs_scored']} pairs scored, {c['new_findings']} new findings, "
+                   f"{c['resolved_findings']} no longer found")
+        click.echo(f"store: {c['articles']} articles, {c['claims']} claims, {c['findings']} findings")
+        click.echo(f"report: {result.reports['html']}\nchanges: {result.reports['changes_md']}")
+    if len(result.skipped):
+        _echo_skipped(result.skipped)
+    sys.exit(EXIT_SKIPPED if len(result.skipped) else EXIT_OK)
+
+
+@main.command()
+@click.option("--store", required=True, type=click.Path(dir_okay=False),
+              help="The store file of checker nightly.")
+@click.option("--limit", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Show only the last N runs (0: all).")
+def history(store: str, limit: int) -> None:
+    """List the nightly runs of --store: when, status, and what each added.
+
+    Example: checker history --store /var/lib/checker/store.sqlite --limit 7
+    """
+    from checker.errors import CheckerError
+    from checker.jobs import run_history
+
+    try:
+        runs = run_history(store)
+    except CheckerError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(EXIT_FAILED)
+    runs = runs.tail(limit) if limit else runs
+    if runs.empty:
+        click.echo(f"no runs in {store} yet")
+    else:
+        click.echo(runs.drop(columns=["report_dir"]).fillna("").to_string(index=False))
+    sys.exit(EXIT_OK)
+
+
 if __name__ == "__main__":
     main()

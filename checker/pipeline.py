@@ -162,13 +162,7 @@ class Checker:
             if cfg.nli.strip_attribution else claims
         scored = nli.score_pairs(scored, nli_input, self.nli) if len(scored) else _empty_scored(scored)
         lap("nli")
-        scored = relations.label_relations(scored, cfg.relations)[PAIRS]
-        found = relations.pair_findings(scored, claims, articles, cfg.relations)
-        claims = relations.claim_status(claims, scored)
-        claims = relations.mark_detail_conflicts(claims, found)
-        found += relations.other_findings(claims, residue, articles, scored, cfg.relations)
-        findings = relations.findings_frame(found, claims)
-        articles = relations.article_scores(articles, claims, residue)
+        articles, claims, scored, findings = relations.conclude(articles, claims, scored, residue, cfg.relations)
         clusters = cluster.summarise_clusters(claims, vectors)
         lap("relations")
         timings["total"] = round(time.perf_counter() - started, 3)

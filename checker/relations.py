@@ -21,7 +21,7 @@ import pandas as pd
 
 from checker.config import RelationConfig
 from checker.details import diff_details
-from checker.schemas import ARTICLE_SCORES, FINDINGS, empty_frame
+from checker.schemas import ARTICLE_SCORES, FINDINGS, PAIRS, empty_frame
 
 _DETAIL_WORDS = {
     "entity_mismatch": "names differ",
@@ -53,7 +53,7 @@ def _finding_id(kind: str, claim_ids: list[str], extra: str = "") -> str:
 def _claim_refs(claims: pd.DataFrame, ids: list[str]) -> list[dict]:
     rows = claims.loc[ids]
     return [{"claim_id": cid, "article_id": r.article_id, "text": r.text, "start": int(r.start), "end": int(r.end)}
-            for cid, r in zip(ids, rows.itertuples())]
+            for cid, r in zip(ids, rows.itertuples(), strict=True)]
 
 
 def _source(articles: pd.DataFrame, article_id: str) -> str:
@@ -242,3 +242,17 @@ def findings_frame(findings: list[dict], claims: pd.DataFrame) -> pd.DataFrame:
     frame = frame.assign(_k=frame["kind"].map(order)).sort_values(["_k", "score", "finding_id"],
                                                                   ascending=[True, False, True])
     return frame.drop(columns="_k").reset_index(drop=True)
+
+
+def conclude(articles: pd.DataFrame, claims: pd.DataFrame, pairs: pd.DataFrame, residue: pd.DataFrame,
+             config: RelationConfig | None = None
+             ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Scored pairs -> (articles with scores, claims with status, labelled pairs, findings).
+
+    The one sequence both the batch checker and the nightly job run, so they cannot drift apart.
+    """
+    labelled = label_relations(pairs, config)[PAIRS]
+    found = pair_findings(labelled, claims, articles, config)
+    claims = mark_detail_conflicts(claim_status(claims, labelled), found)
+    found += other_findings(claims, residue, articles, labelled, config)
+    return article_scores(articles, claims, residue), claims, labelled, findings_frame(found, claims)

@@ -5,7 +5,7 @@ The scripts (bench_quality.py, bench_speed.py) read public data from ``--data`` 
 docs/bench/) and never fail on a missing set: they name it and go on.
 
 Example:
-    >>> balanced_accuracy([1, 0, 1, 1], [1, 0, 0, 1])
+    >>> balanced_accuracy([1, 1, 0, 0], [1, 0, 0, 0])
     0.75
 """
 
@@ -46,11 +46,19 @@ DEFAULT_OUT = REPO / "docs" / "bench"
 
 def add_common_args(parser: argparse.ArgumentParser) -> None:
     """The options every benchmark script takes (--data, --out, --limit, --nli, --embedder)."""
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="shared data folder (default ../shared/data)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for the JSON and Markdown results")
+    parser.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="shared data folder (default ../shared/data)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help="folder for the JSON and Markdown results"
+    )
     parser.add_argument("--limit", type=int, default=0, help="sample at most N items per set (0: all)")
-    parser.add_argument("--nli", default="auto", help="NLI model folder or hub name (default: the bundled model)")
-    parser.add_argument("--embedder", default="auto", help="embedding model folder or hub name (default: MiniLM)")
+    parser.add_argument(
+        "--nli", default="auto", help="NLI model folder or hub name (default: the bundled model)"
+    )
+    parser.add_argument(
+        "--embedder", default="auto", help="embedding model folder or hub name (default: MiniLM)"
+    )
 
 
 def machine() -> dict[str, Any]:
@@ -58,14 +66,22 @@ def machine() -> dict[str, Any]:
     cpu = ""
     try:
         cpu = next(
-            (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-             if line.startswith("model name")), "")
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            "",
+        )
     except OSError:
         cpu = platform.processor()
     ram_gib = None
     try:
-        kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal"))
+        kib = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
         ram_gib = round(kib / 2**20, 1)
     except (OSError, StopIteration, ValueError):
         pass
@@ -76,15 +92,28 @@ def machine() -> dict[str, Any]:
         except PackageNotFoundError:
             versions[pkg] = "absent"
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return {"cpu": cpu or "unknown", "cores": os.cpu_count(), "usable_cores": usable, "ram_gib": ram_gib,
-            "python": platform.python_version(), "platform": platform.platform(), "versions": versions}
+    return {
+        "cpu": cpu or "unknown",
+        "cores": os.cpu_count(),
+        "usable_cores": usable,
+        "ram_gib": ram_gib,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "versions": versions,
+    }
 
 
 def git_commit() -> str:
     """Short commit hash of the repository, "unknown" outside a git checkout."""
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
-                             check=True, timeout=10)
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        )
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return out.stdout.strip() or "unknown"
@@ -104,13 +133,15 @@ def record_markdown(record: dict[str, Any]) -> str:
     """The run record as a few Markdown lines."""
     m = record["machine"]
     v = m["versions"]
-    return "\n".join([
-        f"- command: `{record['command']}`",
-        f"- date: {record['date']}, commit `{record['commit']}`",
-        f"- machine: {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), {m['ram_gib']} GiB RAM",
-        f"- python {m['python']}, torch {v['torch']}, transformers {v['transformers']}, "
-        f"onnxruntime {v['onnxruntime']}, spaCy {v['spacy']}",
-    ])
+    return "\n".join(
+        [
+            f"- command: `{record['command']}`",
+            f"- date: {record['date']}, commit `{record['commit']}`",
+            f"- machine: {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), {m['ram_gib']} GiB RAM",
+            f"- python {m['python']}, torch {v['torch']}, transformers {v['transformers']}, "
+            f"onnxruntime {v['onnxruntime']}, spaCy {v['spacy']}",
+        ]
+    )
 
 
 def save(out: Path, name: str, report: dict[str, Any], markdown: str) -> list[Path]:
@@ -142,8 +173,10 @@ def model_info(model: Any) -> Any:
 def absent(name: str, missing: Sequence[Path]) -> dict[str, Any]:
     """Report a set whose files are missing: one stderr line, and a result that says so."""
     paths = [str(p) for p in missing]
-    print(f"skipping {name}: {', '.join(paths)} absent (see ../shared/data/README.md or pass --data)",
-          file=sys.stderr)
+    print(
+        f"skipping {name}: {', '.join(paths)} absent (see ../shared/data/README.md or pass --data)",
+        file=sys.stderr,
+    )
     return {"status": "absent", "missing": paths}
 
 
@@ -210,7 +243,9 @@ def choose_threshold(scores: Sequence[float], gold: Sequence[int]) -> float | No
     if len(np.unique(gold)) < 2:
         return None
     distinct = np.unique(scores)
-    candidates = np.concatenate([[distinct[0] - 1.0], (distinct[:-1] + distinct[1:]) / 2, [distinct[-1] + 1.0]])
+    candidates = np.concatenate(
+        [[distinct[0] - 1.0], (distinct[:-1] + distinct[1:]) / 2, [distinct[-1] + 1.0]]
+    )
     accs = [balanced_accuracy(gold, (scores >= t).astype(int)) for t in candidates]
     return float(candidates[int(np.argmax(accs))])
 
@@ -277,7 +312,7 @@ def loglog_slope(x: Sequence[float], y: Sequence[float]) -> float | None:
         >>> round(loglog_slope([10, 100, 1000], [5, 50, 500]), 3)
         1.0
     """
-    pts = [(a, b) for a, b in zip(x, y) if a and b and a > 0 and b > 0]
+    pts = [(a, b) for a, b in zip(x, y, strict=True) if a and b and a > 0 and b > 0]
     if len({a for a, _ in pts}) < 2:
         return None
     lx, ly = np.log([a for a, _ in pts]), np.log([b for _, b in pts])
@@ -300,7 +335,7 @@ def text_from_sentences(sentences: Sequence[str]) -> str:
     """
     sents = [nli_data.detok(s) for s in sentences if s.strip()]
     step = _SENTENCES_PER_PARAGRAPH
-    return "\n\n".join(" ".join(sents[i: i + step]) for i in range(0, len(sents), step))
+    return "\n\n".join(" ".join(sents[i : i + step]) for i in range(0, len(sents), step))
 
 
 def news_pool(data: Path) -> pd.DataFrame:
@@ -314,17 +349,34 @@ def news_pool(data: Path) -> pd.DataFrame:
     fnc = data / "stance/fnc-1/bodies.csv"
     if fnc.exists():
         bodies = pd.read_csv(fnc)
-        frames.append(pd.DataFrame({"article_id": "fnc" + bodies["Body ID"].astype(str), "source": "fnc-1",
-                                    "text": bodies["articleBody"].astype(str)}))
-    for name, path, key in (("ecbplus", data / "clustering/ecbplus/ecbplus_docs.jsonl", "doc_id"),
-                            ("meantime", data / "news/meantime-wikinews/meantime_en_docs.jsonl", "doc_key")):
+        frames.append(
+            pd.DataFrame(
+                {
+                    "article_id": "fnc" + bodies["Body ID"].astype(str),
+                    "source": "fnc-1",
+                    "text": bodies["articleBody"].astype(str),
+                }
+            )
+        )
+    for name, path, key in (
+        ("ecbplus", data / "clustering/ecbplus/ecbplus_docs.jsonl", "doc_id"),
+        ("meantime", data / "news/meantime-wikinews/meantime_en_docs.jsonl", "doc_key"),
+    ):
         if path.exists():
             docs = pd.read_json(path, lines=True)
-            frames.append(pd.DataFrame({"article_id": name + ":" + docs[key].astype(str), "source": name,
-                                        "text": docs["sentences"].map(text_from_sentences)}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "article_id": name + ":" + docs[key].astype(str),
+                        "source": name,
+                        "text": docs["sentences"].map(text_from_sentences),
+                    }
+                )
+            )
     if not frames:
-        return pd.DataFrame({"article_id": pd.Series(dtype=str), "source": pd.Series(dtype=str),
-                             "text": pd.Series(dtype=str)})
+        return pd.DataFrame(
+            {"article_id": pd.Series(dtype=str), "source": pd.Series(dtype=str), "text": pd.Series(dtype=str)}
+        )
     pool = pd.concat(frames, ignore_index=True)
     return pool[pool["text"].str.len() >= 200].reset_index(drop=True)  # drop near-empty bodies
 
@@ -342,8 +394,10 @@ def build_corpus(pool: pd.DataFrame, n: int, *, seed: int = 13) -> pd.DataFrame:
         ['s', 'synthetic']
     """
     if pool.empty:
-        raise ValueError("no news texts to build a corpus from: the shared data (--data) holds none of "
-                         "FNC-1 bodies, ECB+ or MEANTIME documents")
+        raise ValueError(
+            "no news texts to build a corpus from: the shared data (--data) holds none of "
+            "FNC-1 bodies, ECB+ or MEANTIME documents"
+        )
     rng = random.Random(seed)
     order = list(range(len(pool)))
     rng.shuffle(order)
@@ -356,5 +410,7 @@ def build_corpus(pool: pd.DataFrame, n: int, *, seed: int = 13) -> pd.DataFrame:
     rows = []
     for i in range(n - len(pool)):
         k = min(rng.choice(sizes), len(flat))
-        rows.append({"article_id": f"syn{i:06d}", "source": "synthetic", "text": "\n\n".join(rng.sample(flat, k))})
+        rows.append(
+            {"article_id": f"syn{i:06d}", "source": "synthetic", "text": "\n\n".join(rng.sample(flat, k))}
+        )
     return pd.concat([real, pd.DataFrame(rows)], ignore_index=True)

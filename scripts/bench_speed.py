@@ -1,0 +1,533 @@
+"""Speed of the checker on this machine: model throughput, end-to-end scaling, and a naive all-pairs baseline.
+
+    python scripts/bench_speed.py                                        # sizes 100,1000,10000
+    python scripts/bench_speed.py --sizes 10,30 --limit 64 --baseline-articles 4 --out /tmp/bench
+
+1. Throughput: embedding (claims/s) and NLI (pairs/s) on real claims extracted from news text, after a
+   warm-up batch, for each form of the NLI model (torch; ONNX int8 when onnx/model_int8.onnx exists).
+2. End to end: Checker.check on corpora of each --sizes, each size in a fresh Python process (its
+   peak RSS from resource.getrusage), after a two-article warm-up that loads the models. Corpora are
+   real articles (FNC-1 bodies, ECB+ and MEANTIME documents) and, past those, synthetic articles of
+   real paragraphs (bench_common.build_corpus). Scaling exponents come from log-log fits.
+3. Checker vs naive all-pairs baseline on --baseline-articles articles of one ECB+ topic: every claim
+   against every claim of the other articles, same NLI in both directions, same relation labels.
+
+Writes speed.json and speed.md to --out and prints the Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).parent))
+import bench_common as bc  # noqa: E402
+
+from checker import nli as nli_step  # noqa: E402
+from checker.claims import extract_claims, load_spacy  # noqa: E402
+from checker.errors import ModelLoadError  # noqa: E402
+from checker.pipeline import Checker  # noqa: E402
+from checker.relations import label_relations  # noqa: E402
+
+WARMUP = 32  # items in the untimed first batch: model load, allocator and kernel warm-up
+_WARMUP_ARTICLES = pd.DataFrame(
+    {
+        "article_id": ["w1", "w2"],
+        "text": [
+            "The city council approved the new budget on Monday by seven votes to two.",
+            "The council passed the budget on Monday, with two members voting against it.",
+        ],
+    }
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Throughput
+# --------------------------------------------------------------------------------------------
+
+
+def news_claims(pool: pd.DataFrame, n: int, nlp, *, seed: int = 13) -> pd.DataFrame:
+    """At least n + WARMUP claims (if the pool has them) from real articles, in corpus order."""
+    corpus = bc.build_corpus(pool, len(pool), seed=seed)
+    found, start = [], 0
+    while start < len(corpus) and sum(map(len, found)) < n + WARMUP:
+        claims, _ = extract_claims(corpus.iloc[start : start + 20], nlp=nlp)
+        found.append(claims)
+        start += 20
+    return pd.concat(found, ignore_index=True).head(n + WARMUP)
+
+
+def timed(fn, warm: tuple, work: tuple, n_items: int) -> dict[str, float]:
+    """Run fn on the warm-up arguments untimed, then time it on the work arguments."""
+    fn(*warm)
+    start = time.perf_counter()
+    fn(*work)
+    seconds = time.perf_counter() - start
+    return {
+        "items": n_items,
+        "seconds": round(seconds, 3),
+        "per_s": round(n_items / seconds, 1) if seconds else None,
+    }
+
+
+def embed_throughput(embedder, texts: list[str]) -> dict[str, float]:
+    """Claims per second after a warm-up batch; the embedder's text cache is emptied before timing."""
+    warm, work = (texts[:WARMUP], texts[WARMUP:]) if len(texts) > WARMUP else (texts, texts)
+
+    def encode(batch):
+        cache = getattr(embedder, "cache", None)
+        if isinstance(cache, dict):
+            cache.clear()  # a cached text costs nothing: every timed text must be encoded
+        embedder.encode(batch)
+
+    return timed(encode, (warm,), (work,), len(work))
+
+
+def nli_pairs(claims: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Consecutive claims of one article as (premise, hypothesis): typical lengths, related content."""
+    premises, hypotheses = [], []
+    for _, texts in claims.groupby("article_id", sort=False)["text"]:
+        texts = texts.tolist()
+        premises += texts[:-1]
+        hypotheses += texts[1:]
+    return premises, hypotheses
+
+
+def nli_throughput(scorer, premises: list[str], hypotheses: list[str]) -> dict[str, float]:
+    """Pairs per second after a warm-up batch."""
+    if len(premises) > WARMUP:
+        warm, work = (premises[:WARMUP], hypotheses[:WARMUP]), (premises[WARMUP:], hypotheses[WARMUP:])
+    else:
+        warm = work = (premises, hypotheses)
+    return timed(scorer.predict, warm, work, len(work[0]))
+
+
+def nli_forms(model: str) -> dict[str, Any]:
+    """NLI scorers to time: torch always, ONNX int8 when the model folder has the export."""
+    forms: dict[str, Any] = {}
+    try:
+        path, local = nli_step.resolve_model(model, nli_step.DEFAULT_NLI)
+    except ModelLoadError as e:
+        return {"error": str(e)}
+    forms["torch"] = nli_step.CrossEncoderNLI(model, backend="torch")
+    onnx = Path(path) / "onnx" / "model_int8.onnx"
+    forms["onnx-int8"] = nli_step.CrossEncoderNLI(model, backend="onnx") if local and onnx.exists() else None
+    return forms
+
+
+def bench_throughput(pool: pd.DataFrame, args: argparse.Namespace, nli, embedder, nlp) -> dict[str, Any]:
+    """Embedding and NLI throughput on real news claims."""
+    if pool.empty:
+        return bc.absent("throughput", [args.data / "stance/fnc-1/bodies.csv"])
+    claims = news_claims(pool, args.limit or 1000, nlp, seed=args.seed)
+    texts = claims["text"].tolist()
+    premises, hypotheses = nli_pairs(claims)
+    out = {
+        "status": "ok",
+        "claims": len(texts),
+        "mean_claim_chars": round(float(np.mean([len(t) for t in texts])), 1),
+        "mean_claim_words": round(float(np.mean([len(t.split()) for t in texts])), 1),
+        "embedding": embed_throughput(embedder, texts),
+        "nli": {},
+    }
+    forms = {"given": nli} if nli is not None else nli_forms(args.nli)
+    for name, scorer in forms.items():
+        if name == "error" or scorer is None:
+            out["nli"][name] = {
+                "status": "absent",
+                "error": scorer or "no onnx/model_int8.onnx in the model folder",
+            }
+            continue
+        res = nli_throughput(scorer, premises, hypotheses)
+        out["nli"][name] = {"status": "ok", **res, "model": bc.model_info(scorer)}
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# End to end, one size per process
+# --------------------------------------------------------------------------------------------
+
+
+def run_size(n: int, data: Path, nli, embedder, *, seed: int) -> dict[str, Any]:
+    """Check a corpus of n articles with a warmed-up Checker; counts, timings and peak RSS of this process."""
+    corpus = bc.build_corpus(bc.news_pool(data), n, seed=seed)
+    checker = Checker(nli=nli, embedder=embedder)
+    start = time.perf_counter()
+    checker.check(_WARMUP_ARTICLES)
+    load_s = time.perf_counter() - start
+    start = time.perf_counter()
+    result = checker.check(corpus)
+    check_s = time.perf_counter() - start
+    counts = result.run["counts"]
+    # ru_maxrss is in KiB on Linux: the high-water mark of this whole process, models included.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "size": n,
+        "articles": counts["articles"],
+        "synthetic": int((corpus["source"] == "synthetic").sum()),
+        "claims": counts["claims"],
+        "pairs": counts["pairs"],
+        "findings": counts["findings"],
+        "load_s": round(load_s, 2),
+        "check_s": round(check_s, 2),
+        "timings_s": result.run["timings_s"],
+        "peak_rss_mib": round(peak, 1),
+    }
+
+
+def size_in_subprocess(n: int, args: argparse.Namespace) -> dict[str, Any]:
+    """run_size in a fresh interpreter, so peak memory and caches belong to this size alone."""
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        str(n),
+        "--data",
+        str(args.data),
+        "--nli",
+        args.nli,
+        "--embedder",
+        args.embedder,
+        "--seed",
+        str(args.seed),
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    lines = [line for line in proc.stdout.splitlines() if line.strip()]
+    if proc.returncode != 0 or not lines:
+        return {"size": n, "status": "failed", "returncode": proc.returncode, "stderr": proc.stderr[-2000:]}
+    return {"status": "ok", "mode": "subprocess", **json.loads(lines[-1])}
+
+
+def bench_sizes(args: argparse.Namespace, nli, embedder) -> dict[str, Any]:
+    """Every size, then the scaling exponents of time vs articles and pairs vs claims."""
+    if bc.news_pool(args.data).empty:
+        return bc.absent("sizes", [args.data / "stance/fnc-1/bodies.csv"])
+    runs = []
+    for n in args.size_list:
+        print(f"checking {n} articles ...", file=sys.stderr)
+        if nli is None and embedder is None:
+            runs.append(size_in_subprocess(n, args))
+        else:  # objects cannot cross a process boundary: measure here (peak RSS is this process's)
+            runs.append(
+                {
+                    "status": "ok",
+                    "mode": "in-process",
+                    **run_size(
+                        n,
+                        args.data,
+                        args.nli if nli is None else nli,
+                        args.embedder if embedder is None else embedder,
+                        seed=args.seed,
+                    ),
+                }
+            )
+    ok = [r for r in runs if r["status"] == "ok"]
+    return {
+        "status": "ok",
+        "runs": runs,
+        "time_vs_articles_exponent": bc.loglog_slope([r["articles"] for r in ok], [r["check_s"] for r in ok]),
+        "pairs_vs_claims_exponent": bc.loglog_slope([r["claims"] for r in ok], [r["pairs"] for r in ok]),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Checker vs naive all-pairs baseline
+# --------------------------------------------------------------------------------------------
+
+
+def baseline_corpus(data: Path, n: int, *, seed: int) -> pd.DataFrame:
+    """n articles of the first ECB+ topic that has as many (two events, many shared facts), else any n."""
+    path = data / "clustering/ecbplus/ecbplus_docs.jsonl"
+    if path.exists():
+        docs = pd.read_json(path, lines=True).sort_values("doc_id")
+        for _, topic in docs.groupby("topic", sort=True):
+            if len(topic) >= n:
+                topic = topic.head(n)
+                return pd.DataFrame(
+                    {
+                        "article_id": topic["doc_id"].astype(str),
+                        "source": "ecbplus",
+                        "text": topic["sentences"].map(bc.text_from_sentences),
+                    }
+                )
+    return bc.build_corpus(bc.news_pool(data), n, seed=seed)
+
+
+def finding_pairs(pairs: pd.DataFrame) -> dict[str, set]:
+    """Cross-article contradiction pairs (unordered) and stronger-claim pairs (strong, weak)."""
+    cross = pairs[pairs["article_a"] != pairs["article_b"]]
+    rel = cross["relation"]
+    contra = set(
+        zip(
+            cross.loc[rel == "contradiction", "claim_a"],
+            cross.loc[rel == "contradiction", "claim_b"],
+            strict=True,
+        )
+    )
+    stronger = set(
+        zip(cross.loc[rel == "a_stronger", "claim_a"], cross.loc[rel == "a_stronger", "claim_b"], strict=True)
+    )
+    stronger |= set(
+        zip(cross.loc[rel == "b_stronger", "claim_b"], cross.loc[rel == "b_stronger", "claim_a"], strict=True)
+    )
+    return {"contradiction": contra, "stronger": stronger}
+
+
+def all_pairs(claims: pd.DataFrame, vectors: np.ndarray) -> pd.DataFrame:
+    """Every unordered pair of claims of different articles, claim_a < claim_b as the checker orders them."""
+    ids, arts = claims["claim_id"].to_numpy(), claims["article_id"].to_numpy()
+    i, j = np.triu_indices(len(ids), 1)
+    keep = arts[i] != arts[j]
+    i, j = i[keep], j[keep]
+    a, b = np.where(ids[i] <= ids[j], i, j), np.where(ids[i] <= ids[j], j, i)
+    return pd.DataFrame(
+        {
+            "claim_a": ids[a],
+            "claim_b": ids[b],
+            "article_a": arts[a],
+            "article_b": arts[b],
+            "similarity": np.einsum("ij,ij->i", vectors[a], vectors[b]).astype(float),
+            "kind": "cross",
+        }
+    )
+
+
+def bench_baseline(args: argparse.Namespace, nli, embedder) -> dict[str, Any]:
+    """Time and findings of the checker vs scoring every cross-article claim pair."""
+    n = args.baseline_articles
+    if n <= 1:
+        return {"status": "skipped", "missing": ["--baseline-articles <= 1"]}
+    corpus = baseline_corpus(args.data, n, seed=args.seed)
+    checker = Checker(
+        nli=nli if nli is not None else args.nli, embedder=embedder if embedder is not None else args.embedder
+    )
+    checker.check(_WARMUP_ARTICLES)
+    result = checker.check(corpus)
+    claims, timings = result.claims, result.run["timings_s"]
+    start = time.perf_counter()
+    vectors = checker.embedder.encode(claims["text"].tolist())  # cached by the check: a lookup
+    naive = all_pairs(claims, vectors)
+    if len(naive):
+        naive = label_relations(nli_step.score_pairs(naive, claims, checker.nli), checker.config.relations)
+    else:
+        naive = naive.assign(relation=pd.Series(dtype=object))
+    naive_s = time.perf_counter() - start
+    shared = sum(timings.get(k, 0.0) for k in ("ingest", "claims", "embed"))
+    mine, theirs = finding_pairs(result.pairs), finding_pairs(naive)
+    agreement = {}
+    for kind in ("contradiction", "stronger"):
+        both = len(mine[kind] & theirs[kind])
+        agreement[kind] = {
+            "checker": len(mine[kind]),
+            "baseline": len(theirs[kind]),
+            "both": both,
+            "checker_found_by_baseline": both / len(mine[kind]) if mine[kind] else None,
+            "baseline_found_by_checker": both / len(theirs[kind]) if theirs[kind] else None,
+        }
+    checker_s = timings["total"]
+    return {
+        "status": "ok",
+        "articles": len(result.articles),
+        "claims": len(claims),
+        "checker_pairs": len(result.pairs),
+        "baseline_pairs": len(naive),
+        "checker_s": checker_s,
+        "baseline_s": round(shared + naive_s, 3),
+        "baseline_scoring_s": round(naive_s, 3),
+        "checker_scoring_s": timings.get("nli", 0.0),
+        "time_ratio": round((shared + naive_s) / checker_s, 2) if checker_s else None,
+        "agreement": agreement,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------------------------
+
+
+def to_markdown(report: dict[str, Any]) -> str:
+    """The report as Markdown: run record, throughput, sizes with scaling exponents, baseline."""
+    r = report["results"]
+    out = [
+        "# Speed benchmarks",
+        "",
+        bc.record_markdown(report["record"]),
+        f"- torch threads: {report['torch_threads']}",
+        "",
+        "## Throughput",
+        "",
+    ]
+    t = r.get("throughput", {})
+    if t.get("status") == "ok":
+        out.append(
+            f"On {t['claims']} news claims (mean {t['mean_claim_words']} words, "
+            f"{t['mean_claim_chars']} chars); "
+            f"first {WARMUP} items untimed.\n"
+        )
+        rows = [
+            [
+                "embedding",
+                "–",
+                t["embedding"]["items"],
+                t["embedding"]["seconds"],
+                f"{t['embedding']['per_s']} claims/s",
+            ]
+        ]
+        for name, res in t["nli"].items():
+            rows.append(
+                [
+                    "NLI",
+                    name,
+                    res.get("items", "–"),
+                    res.get("seconds", "–"),
+                    f"{res['per_s']} pairs/s" if res.get("status") == "ok" else f"absent: {res.get('error')}",
+                ]
+            )
+        out.append(bc.markdown_table(["model", "form", "items", "seconds", "throughput"], rows))
+    else:
+        out.append(f"not run: {t.get('missing', t)}")
+    out += ["", "## End to end", ""]
+    s = r.get("sizes", {})
+    if s.get("status") == "ok":
+        rows = [
+            [
+                x.get("size"),
+                x.get("articles", "–"),
+                x.get("synthetic", "–"),
+                x.get("claims", "–"),
+                x.get("pairs", "–"),
+                x.get("check_s", "–"),
+                x.get("load_s", "–"),
+                x.get("peak_rss_mib", "–"),
+                x.get("mode", x.get("status")),
+            ]
+            for x in s["runs"]
+        ]
+        out.append(
+            bc.markdown_table(
+                [
+                    "size",
+                    "articles",
+                    "synthetic",
+                    "claims",
+                    "pairs",
+                    "check s",
+                    "load s",
+                    "peak RSS MiB",
+                    "mode",
+                ],
+                rows,
+            )
+        )
+        out.append(
+            f"\nScaling exponents (log-log fit): time vs articles {_num(s['time_vs_articles_exponent'])}, "
+            f"pairs vs claims {_num(s['pairs_vs_claims_exponent'])}. Articles past the real ones are "
+            "synthetic: paragraphs of real articles redrawn at random (seed "
+            f"{report['seed']}), as many per article as a random real article has."
+        )
+    else:
+        out.append(f"not run: {s.get('missing', s)}")
+    out += ["", "## Checker vs naive all-pairs baseline", ""]
+    b = r.get("baseline", {})
+    if b.get("status") == "ok":
+        out.append(
+            f"{b['articles']} articles, {b['claims']} claims: checker {b['checker_pairs']} pairs in "
+            f"{b['checker_s']} s; baseline {b['baseline_pairs']} pairs in {b['baseline_s']} s "
+            f"(ratio {b['time_ratio']}; scoring alone {b['checker_scoring_s']} s vs "
+            f"{b['baseline_scoring_s']} s).\n"
+        )
+        rows = [
+            [
+                k,
+                v["checker"],
+                v["baseline"],
+                v["both"],
+                bc.pct(v["checker_found_by_baseline"]),
+                bc.pct(v["baseline_found_by_checker"]),
+            ]
+            for k, v in b["agreement"].items()
+        ]
+        out.append(
+            bc.markdown_table(
+                [
+                    "finding",
+                    "checker",
+                    "baseline",
+                    "both",
+                    "checker's found by baseline %",
+                    "baseline's found by checker %",
+                ],
+                rows,
+            )
+        )
+    else:
+        out.append(f"not run: {b.get('missing', b)}")
+    return "\n".join(out)
+
+
+def _num(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
+def run(args: argparse.Namespace, *, nli=None, embedder=None, nlp=None) -> dict[str, Any]:
+    """Run the three parts; model objects passed here replace --nli/--embedder (then sizes run in-process)."""
+    import torch
+
+    from checker.embed import load_embedder
+
+    pool = bc.news_pool(args.data)
+    nlp = nlp if nlp is not None else load_spacy()
+    emb = embedder if embedder is not None else load_embedder(args.embedder)
+    results = {"throughput": bench_throughput(pool, args, nli, emb, nlp)}
+    results["sizes"] = bench_sizes(args, nli, embedder)
+    results["baseline"] = bench_baseline(args, nli, embedder)
+    report = {
+        "record": bc.run_record("bench_speed.py", args.argv),
+        "torch_threads": torch.get_num_threads(),
+        "seed": args.seed,
+        "results": results,
+    }
+    markdown = to_markdown(report)
+    bc.save(args.out, "speed", report, markdown)
+    print(markdown)
+    return report
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    bc.add_common_args(parser)
+    parser.add_argument("--sizes", default="100,1000,10000", help="comma-separated corpus sizes (articles)")
+    parser.add_argument(
+        "--baseline-articles", type=int, default=20, help="articles for the all-pairs baseline"
+    )
+    parser.add_argument("--seed", type=int, default=13, help="corpus shuffling and synthetic articles")
+    parser.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)  # one size, JSON on stdout
+    args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
+    args.size_list = [int(x) for x in args.sizes.split(",") if x.strip()]
+    return args
+
+
+def main(argv: list[str] | None = None, *, nli=None, embedder=None, nlp=None) -> dict[str, Any] | None:
+    """Command-line entry point; returns the report (its JSON is also written to --out)."""
+    args = parse_args(argv)
+    if args.child:
+        print(json.dumps(run_size(args.child, args.data, args.nli, args.embedder, seed=args.seed)))
+        return None
+    return run(args, nli=nli, embedder=embedder, nlp=nlp)
+
+
+if __name__ == "__main__":
+    # INFO shows the checker's step timings and the NLI progress bar on long sets.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    main()

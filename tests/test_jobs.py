@@ -1,0 +1,362 @@
+"""Tests for checker.jobs: the incremental nightly run, its crash safety, history, and the CLI commands.
+
+Models are the fakes of tests/fakes.py; spaCy is real (loaded once). The corpus is data/demo: a store
+is built from three articles (A), then the two others (B) are added.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fakes import FakeEmbedder, FakeNLI
+
+from checker import pipeline
+from checker.claims import load_spacy
+from checker.cli import main
+from checker.errors import StoreLockedError
+from checker.jobs import COUNTS, ClaimIndex, StoreKeys, model_key, run_history, run_nightly
+from checker.pipeline import Checker
+from checker.store import Store
+
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+A = [str(DEMO / n) for n in ("meridian_daily.txt", "northstar_wire.txt", "harbor_times.md")]
+B = [str(DEMO / n) for n in ("baltic_ledger.html", "eastern_courier.jsonl")]
+CHILD = Path(__file__).with_name("nightly_child.py")
+VOLATILE = {"runs": ["started", "finished", "attempts", "report_dir"]}  # differ between equal runs
+KILL_POINTS = ("ingest", "claims-write", "claims", "embed", "cluster", "nli-write", "nli")
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_spacy()
+
+
+def _run(store: Path, inputs: list[str], nlp, *, embedder=None, nli=None):
+    return run_nightly(
+        inputs,
+        store=store,
+        embedder=embedder or FakeEmbedder(),
+        nli=nli or FakeNLI(),
+        nlp=nlp,
+        report_dir=store.parent / "reports",
+    )
+
+
+def _copy(store: Path, folder: Path) -> Path:
+    """A copy of a closed store and its vector index in folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in (store.name, f"{store.name}-wal", f"{store.name}.usearch", f"{store.name}.usearch.json"):
+        if (store.parent / name).exists():
+            shutil.copy(store.parent / name, folder / name)
+    return folder / store.name
+
+
+def _keys(db: Store) -> StoreKeys:
+    """The model and settings keys the store's first run used (all runs here use the same)."""
+    return StoreKeys(**json.loads(db.run(1)["models"]))
+
+
+def _dump(store: Path) -> dict:
+    with Store(store) as db:
+        return db.dump(skip=VOLATILE)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory, nlp) -> Path:
+    """A store after one run over A; tests copy it before writing."""
+    store = tmp_path_factory.mktemp("base") / "store.sqlite"
+    _run(store, A, nlp)
+    return store
+
+
+@pytest.fixture(scope="module")
+def reference(base, tmp_path_factory, nlp):
+    """The base store after an uninterrupted second run over A + B: (store path, result)."""
+    store = _copy(base, tmp_path_factory.mktemp("reference"))
+    return store, _run(store, A + B, nlp)
+
+
+class _BrokenEmbedder(FakeEmbedder):
+    def encode(self, texts):
+        raise RuntimeError("embedder crashed")
+
+
+@pytest.fixture(scope="module")
+def extracted(base, tmp_path_factory, nlp) -> Path:
+    """The base store after a second run over A + B that failed once B's claims were stored."""
+    store = _copy(base, tmp_path_factory.mktemp("extracted"))
+    with pytest.raises(RuntimeError, match="embedder crashed"):
+        _run(store, A + B, nlp, embedder=_BrokenEmbedder())
+    return store
+
+
+def _child(store: Path, *args: str, fail_at: str | None = None, **popen) -> subprocess.Popen:
+    env = {**os.environ, "CHECKER_NIGHTLY_FAIL_AT": fail_at or ""}
+    cmd = [sys.executable, str(CHILD), str(store), str(store.parent / "reports"), *A, *B, *args]
+    with open(store.parent / "child.log", "w") as log:  # the child keeps its own copy of the handle
+        return subprocess.Popen(cmd, env=env, stderr=log, **{"stdout": subprocess.DEVNULL, **popen})
+
+
+@pytest.fixture(scope="module")
+def killed(base, extracted, tmp_path_factory) -> dict[str, tuple[Path, int]]:
+    """For each kill point, a store copy whose second run died there: (store, exit status).
+
+    Points up to the claims step start from the base store; later ones from ``extracted``, so that
+    those children need not load spaCy. They run concurrently (most of their time is start-up).
+    """
+    procs = {}
+    for point in KILL_POINTS:
+        start = base if point in ("ingest", "claims-write", "claims") else extracted
+        store = _copy(start, tmp_path_factory.mktemp(f"killed-{point}"))
+        procs[point] = (store, _child(store, "--batch", "1", fail_at=point))
+    return {point: (store, proc.wait(timeout=120)) for point, (store, proc) in procs.items()}
+
+
+def test_first_run_gives_the_batch_checker_results(tmp_path, nlp):
+    store = tmp_path / "store.sqlite"
+    _run(store, A + B, nlp)
+    batch = Checker(embedder=FakeEmbedder(), nli=FakeNLI(), nlp=nlp).check(A + B)
+    with Store(store) as db:
+        keys = _keys(db)
+        claims = db.claims(keys.cluster)
+        findings = db.findings()
+        n_pairs = len(db.scored_pairs(keys.cluster, keys.nli))
+    assert dict(zip(claims["claim_id"], claims["cluster_id"], strict=True)) == dict(
+        zip(batch.claims["claim_id"], batch.claims["cluster_id"], strict=True)
+    )
+    assert set(findings["finding_id"]) == set(batch.findings["finding_id"])
+    assert n_pairs == len(batch.pairs)  # which of two identical texts is paired may differ (tie order)
+
+
+def test_second_run_computes_only_the_new_work(base, tmp_path, nlp):
+    store = _copy(base, tmp_path)
+    embedder, nli = FakeEmbedder(), FakeNLI()
+    result = _run(store, A + B, nlp, embedder=embedder, nli=nli)
+    with Store(store) as db:
+        claims = db.claims(_keys(db).cluster)
+    new_texts = claims.loc[claims["article_id"].isin(result.changes["new_articles"]["article_id"]), "text"]
+    assert result.counts["new_articles"] == 2 and result.counts["known_articles"] == 3
+    assert len(new_texts) == result.counts["new_claims"] > 0
+    assert sorted(t for call in embedder.calls for t in call) == sorted(new_texts)
+    new_ids = set(claims.loc[new_texts.index, "claim_id"])
+    with Store(store) as db:
+        scored = [row[:2] for row in db.dump()["scores"] if row[-1] == 2]  # (claim_a, claim_b), run 2
+    assert len(scored) == result.counts["pairs_scored"] > 0
+    assert all(a in new_ids or b in new_ids for a, b in scored)
+    assert 0 < nli.n_pairs <= 2 * len(scored)  # both directions; repeated texts are scored once
+
+
+def test_stored_claims_keep_their_cluster_ids(base, reference):
+    def clusters(store: Path) -> dict[str, str]:
+        with Store(store) as db:
+            key = _keys(db).cluster
+            frame = db.claims(key)
+            return dict(zip(frame["claim_id"], frame["cluster_id"], strict=True))
+
+    before, after = clusters(base), clusters(reference[0])
+    assert before and len(after) > len(before)
+    assert {c: after[c] for c in before} == before
+
+
+def test_same_input_again_changes_nothing(reference, tmp_path, nlp):
+    store = _copy(reference[0], tmp_path)
+    with Store(store) as db:
+        digest = db.digest()
+    embedder, nli = FakeEmbedder(), FakeNLI()
+    result = _run(store, A + B, nlp, embedder=embedder, nli=nli)
+    assert result.run_id is None and result.reports == {} and result.counts["known_articles"] == 5
+    assert set(result.counts) == set(COUNTS) and result.counts["new_claims"] == 0
+    assert embedder.calls == [] and nli.calls == []
+    assert not (tmp_path / "reports").exists()
+    with Store(store) as db:
+        assert db.digest() == digest
+
+
+@pytest.mark.parametrize("point", KILL_POINTS)
+def test_killed_run_resumes_to_the_uninterrupted_result(point, killed, reference, nlp):
+    store, status = killed[point]
+    assert status == 137, f"child did not die at {point}"
+    assert run_history(store)["status"].tolist() == ["done", "interrupted"]
+    result = _run(store, A + B, nlp)
+    assert result.run_id == 2 and result.resumed
+    assert _dump(store) == _dump(reference[0])
+
+
+def _kill_during(proc: subprocess.Popen, step: str, delay: float) -> bool:
+    """SIGKILL the child ``delay`` seconds after it logs ``step``; True when it was still running."""
+    for line in proc.stdout:
+        if step in line:
+            time.sleep(delay)
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.stdout.close()
+    return proc.wait(timeout=60) == -signal.SIGKILL
+
+
+def test_sigkill_at_random_moments_then_resume(base, extracted, reference, tmp_path, nlp):
+    rng = random.Random(7)
+    # (start, step after which the kill comes): runs past the claims step start from ``extracted``
+    # so that only one child loads spaCy; the children run concurrently.
+    plan = [
+        (base, "step claims"),
+        (extracted, "step nli"),
+        (extracted, rng.choice(["step embed", "step cluster", "step findings"])),
+    ]
+    stores = [_copy(start, tmp_path / f"try{i}") for i, (start, _) in enumerate(plan)]
+    procs = [
+        _child(s, "--batch", "4", "--nli-delay", "0.05", stdout=subprocess.PIPE, text=True) for s in stores
+    ]
+    with ThreadPoolExecutor(len(procs)) as pool:
+        interrupted = list(
+            pool.map(_kill_during, procs, [step for _, step in plan], [rng.uniform(0.0, 0.25) for _ in plan])
+        )
+    assert interrupted[1], "the child finished before the kill during NLI scoring"
+    for store, (_, step) in zip(stores, plan, strict=True):
+        _run(store, A + B, nlp)
+        assert _dump(store) == _dump(reference[0]), f"differs after a kill during {step!r}"
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupt", "other key"])
+def test_vector_index_is_rebuilt_from_the_store(damage, base, reference, tmp_path, nlp, caplog):
+    store = _copy(base, tmp_path)
+    index, meta = Path(f"{store}.usearch"), Path(f"{store}.usearch.json")
+    if damage == "missing":
+        index.unlink()
+    elif damage == "corrupt":
+        index.write_bytes(b"not an index")
+    else:
+        meta.write_text(json.dumps({"key": "another-model", "size": 0}))
+    with caplog.at_level("INFO", logger="checker.jobs"):
+        _run(store, A + B, nlp)
+    assert "rebuilding the vector index" in caplog.text
+    assert _dump(store) == _dump(reference[0])
+    with Store(store) as db:
+        rebuilt = ClaimIndex(store, _keys(db).cluster)
+        assert not rebuilt.sync(db, _keys(db))  # consistent now: loaded, not rebuilt
+        assert len(rebuilt.index) == db.count("claims")
+
+
+def test_a_new_nli_model_rescores_pairs_without_re_embedding(base, tmp_path, nlp):
+    store = _copy(base, tmp_path)
+    embedder, nli = FakeEmbedder(), FakeNLI(version=2)
+    result = _run(store, A, nlp, embedder=embedder, nli=nli)
+    with Store(store) as db:
+        n_pairs = db.count("scores", "run_id", 1)
+    assert result.run_id == 2 and result.counts["new_articles"] == 0 and result.counts["new_claims"] == 0
+    assert embedder.calls == [] and result.counts["pairs_scored"] == n_pairs > 0
+    assert 0 < nli.n_pairs <= 2 * n_pairs
+
+
+def test_report_folder_holds_reports_and_changes(reference):
+    store, result = reference
+    folder = result.reports["html"].parent
+    assert folder.parent == store.parent / "reports" and folder.name.endswith("_run2")
+    for name in ("report.html", "report.md", "findings.jsonl", "changes.json", "changes.md"):
+        assert (folder / name).stat().st_size > 0
+    changes = json.loads((folder / "changes.json").read_text())
+    assert changes["run_id"] == 2 and changes["previous_run"] == 1
+    assert {f["first_run"] for f in changes["new_findings"]} == {2}
+    assert len(changes["new_findings"]) == result.counts["new_findings"] > 0
+    assert {a["article_id"] for a in changes["new_articles"]} == set(
+        result.changes["new_articles"]["article_id"]
+    )
+    text = (folder / "changes.md").read_text()
+    assert text.startswith("# What changed since the last run") and "compared with run 1" in text
+    assert "(first seen in run 1)" in (folder / "report.md").read_text()
+    stored = [json.loads(line) for line in (folder / "findings.jsonl").read_text().splitlines()]
+    assert {f["first_run"] for f in stored} == {1, 2}
+
+
+def test_history_lists_runs_with_counts(reference):
+    store, result = reference
+    runs = run_history(store)
+    assert runs["run_id"].tolist() == [1, 2] and set(runs["status"]) == {"done"}
+    second = runs.iloc[1]
+    assert (second["new_articles"], second["new_claims"], second["pairs_scored"], second["new_findings"]) == (
+        2,
+        result.counts["new_claims"],
+        result.counts["pairs_scored"],
+        result.counts["new_findings"],
+    )
+    out = CliRunner().invoke(main, ["history", "--store", str(store), "--limit", "1"])
+    assert out.exit_code == 0 and out.output.count("done") == 1 and "new_findings" in out.output
+
+
+@pytest.mark.parametrize(
+    "name, key",
+    [("moved folder", "same"), ("retrained weights", "differs"), ("other info", "differs")],
+)
+def test_model_key_follows_the_weights_not_the_folder(name, key, tmp_path):
+    class Model:
+        def __init__(self, path, **info):
+            self.info = {"path": str(path), **info}
+
+    first = tmp_path / "a" / "minilm-nli"
+    first.mkdir(parents=True)
+    (first / "model.bin").write_bytes(b"\x01" * 4096)
+    second = tmp_path / "b" / "minilm-nli"
+    shutil.copytree(first, second)
+    info = {}
+    if name == "retrained weights":
+        (second / "model.bin").write_bytes(b"\x02" * 4096)  # same size, other content
+    elif name == "other info":
+        info = {"temperature": 1.5}
+    same = model_key(Model(first)) == model_key(Model(second, **info))
+    assert same == (key == "same")
+    assert model_key(Model(first)).startswith("minilm-nli-")
+
+
+@pytest.fixture
+def fake_models(monkeypatch):
+    monkeypatch.setattr(pipeline, "load_embedder", lambda *a, **k: FakeEmbedder())
+    monkeypatch.setattr(pipeline, "load_nli", lambda *a, **k: FakeNLI())
+
+
+@pytest.mark.parametrize(
+    "case, code",
+    [("new articles", 0), ("nothing new", 0), ("a missing input", 1), ("newer store", 2), ("bad config", 2)],
+)
+def test_nightly_command_exit_codes(case, code, base, tmp_path, fake_models, nlp):
+    store = _copy(base, tmp_path)
+    args = ["nightly", "--store", str(store), *A, "-q"]
+    if case == "new articles":
+        args += B
+    elif case == "a missing input":
+        args.append(str(tmp_path / "missing.txt"))
+    elif case == "newer store":
+        with Store(store) as db:
+            db.set_meta("schema_version", "99")
+    elif case == "bad config":
+        (tmp_path / "bad.toml").write_text("[cluster]\nno_such_key = 1\n")
+        args[1:1] = ["--config", str(tmp_path / "bad.toml")]
+    out = CliRunner().invoke(main, args)
+    assert out.exit_code == code, out.output
+    expected = {0: "run 2:" if case == "new articles" else "nothing new", 1: "skipped", 2: "error:"}[code]
+    assert expected in out.output
+
+
+def test_second_run_is_refused_while_the_store_is_locked(base, tmp_path):
+    store = _copy(base, tmp_path)
+    with Store(store):
+        done = subprocess.run(
+            [sys.executable, "-m", "checker.cli", "nightly", "--store", str(store), *B],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        with pytest.raises(StoreLockedError, match="in use by another run"):
+            Store(store).open()
+    assert done.returncode == 2
+    assert f"in use by another run (pid {os.getpid()}" in done.stderr
+    assert run_history(store)["run_id"].tolist() == [1]  # nothing was started
