@@ -245,7 +245,8 @@ def _compress(doc) -> str | None:
         optional = child.dep_ == "advcl" or (child.dep_ == "prep" and child.lower_ in _ADJUNCT_PREPS)
         if optional and child.i > root.i:
             span = doc[child.left_edge.i: child.right_edge.i + 1]
-            if 3 <= len(span) <= len(doc) - 6:
+            has_verb = any(t.pos_ in {"VERB", "AUX"} for t in span) and child.dep_ != "advcl"
+            if 3 <= len(span) <= len(doc) - 6 and not has_verb:
                 text = (doc.text[: span.start_char].rstrip(" ,") + doc.text[span.end_char:]).strip()
                 return re.sub(r"\s+([.,])", r"\1", text)
     return None
@@ -281,6 +282,7 @@ def make_synthetic(sentences: pd.DataFrame, nlp, *, seed: int = 13, antonyms: di
             if ent.label_ in SWAP_LABELS:
                 pools.setdefault((topic, ent.label_), []).append(ent.text)
     rows: list[dict] = []
+    negated_forms: list[tuple[str, str]] = []
 
     def add(p: str, h: str, label: str, category: str, group: str, both: str | None = None) -> None:
         if label == "contradiction" and rng.random() < 0.5:
@@ -307,6 +309,7 @@ def make_synthetic(sentences: pd.DataFrame, nlp, *, seed: int = 13, antonyms: di
         negated = _negate(doc)
         if negated and rng.random() < _KEEP["negation"]:
             add(text, negated, "contradiction", "negation", group, "contradiction")
+            negated_forms.append((negated, group))
         swappable = [t for t in doc if t.pos_ in {"ADJ", "VERB"} and t.text.lower() in antonyms]
         if swappable and rng.random() < _KEEP["antonym"]:
             tok = rng.choice(swappable)
@@ -318,11 +321,71 @@ def make_synthetic(sentences: pd.DataFrame, nlp, *, seed: int = 13, antonyms: di
         hedged = _hedge(doc, rng)
         if hedged and rng.random() < _KEEP["hedge"]:
             add(text, hedged, "entailment", "hedge", group, "neutral")
+    # A negated sentence entails itself and its own compression: without these pairs the model
+    # learns that any "not" means contradiction (it called a sentence vs itself a contradiction).
+    for doc, (negated, group) in zip(nlp.pipe([n for n, _ in negated_forms], batch_size=64), negated_forms):
+        add(negated, negated, "entailment", "negated_identity", group)
+        compressed = _compress(doc)
+        if compressed:
+            add(negated, compressed, "entailment", "negated_compression", group, "neutral")
     by_doc = sentences.groupby("doc")["text"].apply(list).to_dict()
     for doc_key, texts in sorted(by_doc.items()):
         for a, b in zip(texts[::4], texts[2::4]):  # sentences of one article, two apart: other facts
             add(a, b, "neutral", "same_story", doc_key)
     df = pd.DataFrame(rows).drop_duplicates(["premise", "hypothesis"])
-    df = df[df["premise"] != df["hypothesis"]]
+    df = df[(df["premise"] != df["hypothesis"]) | (df["category"] == "negated_identity")]
     df["source"] = "synthetic"
     return df.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Templated assertion-strength pairs from slot lists the team wrote
+# --------------------------------------------------------------------------------------------
+
+SUBJECTS = [
+    "Russia", "The government", "The European Union", "Germany", "The union", "The board", "Ukraine",
+    "The company", "The central bank", "China", "The committee", "The prime minister", "The opposition",
+    "The United States", "Japan", "The regulator", "The city council", "The federation", "Brazil", "The cabinet",
+]
+# The demo corpus's own object ("security guarantees for Ukraine") is deliberately absent, so the
+# demo's agreed / did-not-object pair is not a template the model was trained on.
+OBJECTS = [
+    "security assurances for the region", "the ceasefire proposal", "the peace plan", "the merger", "new sanctions",
+    "the budget", "the trade deal", "the prisoner exchange", "the tax reform", "the rescue package",
+    "the new pipeline", "a joint inquiry", "the wage offer", "the election timetable", "the climate targets",
+    "the debt restructuring", "the border agreement", "the hospital closures",
+]
+STRONG = ["agreed to", "accepted", "approved", "endorsed", "backed", "signed off on"]
+WEAK = ["did not object to", "did not rule out", "did not reject", "discussed", "considered"]
+CONTRARY = ["rejected", "refused", "opposed", "vetoed", "blocked"]
+NEGATED_WEAK = {"did not object to": "objected to", "did not rule out": "ruled out", "did not reject": "rejected"}
+
+
+def make_strength_pairs(seed: int = 13) -> pd.DataFrame:
+    """Assertion strength on team-written templates: "S agreed to O" => "S did not object to O"
+    (entailment), the reverse neutral; agreed vs rejected and "did not object" vs "objected"
+    contradict; another actor or object is neutral. Grouped by object for the held-out split."""
+    rng = random.Random(seed)
+    rows = []
+
+    def add(p: str, h: str, label: str, group: str) -> None:
+        rows.append({"premise": p + ".", "hypothesis": h + ".", "label": label, "category": "strength_template",
+                     "group": group})
+
+    for oi, obj in enumerate(OBJECTS):
+        group = f"tpl{oi:02d}"
+        for subj in SUBJECTS:
+            strong, weak, contrary = rng.choice(STRONG), rng.choice(WEAK), rng.choice(CONTRARY)
+            add(f"{subj} {strong} {obj}", f"{subj} {weak} {obj}", "entailment", group)
+            add(f"{subj} {weak} {obj}", f"{subj} {strong} {obj}", "neutral", group)
+            pair = [f"{subj} {strong} {obj}", f"{subj} {contrary} {obj}"]
+            rng.shuffle(pair)
+            add(*pair, "contradiction", group)
+            if weak in NEGATED_WEAK and rng.random() < 0.5:
+                add(f"{subj} {weak} {obj}", f"{subj} {NEGATED_WEAK[weak]} {obj}", "contradiction", group)
+            if rng.random() < 0.3:
+                other = rng.choice([s for s in SUBJECTS if s != subj])
+                add(f"{subj} {strong} {obj}", f"{other} {strong} {obj}", "neutral", group)
+            if rng.random() < 0.3:
+                add(f"{subj} {weak} {obj}", f"{subj} {weak} {obj}", "entailment", group)
+    return pd.DataFrame(rows).drop_duplicates(["premise", "hypothesis"]).assign(source="synthetic")

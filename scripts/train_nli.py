@@ -55,7 +55,8 @@ def build_data(cfg: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     antonyms = nli_data.read_wordnet_antonyms(Path(cfg["data"].get("wordnet") or "/usr/share/wordnet"))
     if not antonyms:
         log.warning("WordNet not found (apt-get install wordnet-base): no antonym pairs")
-    synthetic = nli_data.make_synthetic(sentences, nlp, seed=cfg["seed"], antonyms=antonyms)
+    synthetic = pd.concat([nli_data.make_synthetic(sentences, nlp, seed=cfg["seed"], antonyms=antonyms),
+                           nli_data.make_strength_pairs(cfg["seed"])], ignore_index=True)
     hand = nli_data.load_handwritten(*([paths["handwritten"]] if "handwritten" in paths else []))
     generated = pd.concat([synthetic, hand], ignore_index=True)
     held = generated["group"].map(lambda g: nli_data.in_heldout(str(g), cfg["heldout_fraction"]))
