@@ -6,10 +6,14 @@ cluster_key), selected pairs by (claim_a, claim_b, cluster_key), NLI scores by (
 nli_key). A model change therefore recomputes only what depends on that model, and nothing is stored
 twice. Callers group writes with ``transaction()``; every write method also runs alone in its own.
 
-Portability: the SQL below is standard (``ON CONFLICT ... DO NOTHING`` is shared by SQLite >= 3.24
-and PostgreSQL; no ROWID, AUTOINCREMENT or PRAGMA). Everything SQLite-specific sits in
-``Store._connect`` and ``Store._table_names``; another database needs those two, its driver's
-placeholder style (``?`` here) and BYTEA for BLOB in the DDL.
+The file, lock, schema migration, transactions and run rows are handled by ``StoreBase``
+(checker.store_base), the DDL and MIGRATIONS sit in checker.store_schema; ``Store`` adds the rows of
+each step.
+
+Portability: the SQL of these three modules is standard (``ON CONFLICT ... DO NOTHING`` is shared
+by SQLite >= 3.24 and PostgreSQL; no ROWID, AUTOINCREMENT or PRAGMA). Everything SQLite-specific
+sits in ``Store._connect`` and ``Store._table_names`` (both defined in StoreBase); another database
+needs those two, its driver's placeholder style (``?`` here) and BYTEA for BLOB in the DDL.
 
 Example:
     >>> with Store("nightly.sqlite") as db:         # doctest: +SKIP
@@ -18,88 +22,26 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import fcntl
-import hashlib
 import json
-import logging
-import os
-import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from checker.errors import StoreError, StoreLockedError
+from checker.errors import StoreError
 from checker.schemas import ARTICLES, CLAIMS, FINDINGS, PAIRS, RESIDUE
+from checker.store_base import StoreBase
+from checker.store_schema import MIGRATIONS, SCHEMA_VERSION
 
-logger = logging.getLogger(__name__)
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store"]
 
-_CHUNK = 500  # ids per IN (...) list: far below every database's parameter limit
 _PROBS = ["p_entail_ab", "p_contra_ab", "p_neutral_ab", "p_entail_ba", "p_contra_ba", "p_neutral_ba"]
 _PAIR_COLS = ["claim_a", "claim_b", "article_a", "article_b", "similarity", "kind"]
 _CLAIM_COLS = [c for c in CLAIMS if c != "cluster_id"]
 _CLAIM_SQL = (
     "claim_id, article_id, text, start_char, end_char, sentence_idx, attribution, hedges, hedge_score"
 )
-_RUN_COLS = [
-    "run_id",
-    "started",
-    "finished",
-    "status",
-    "attempts",
-    "config",
-    "models",
-    "skipped",
-    "report_dir",
-]
-_RUN_COUNTS = {  # history column -> (table, column holding the run that added the row)
-    "new_articles": ("articles", "first_run"),
-    "new_claims": ("claims", "first_run"),
-    "pairs_scored": ("scores", "run_id"),
-    "new_findings": ("findings", "first_run"),
-    "resolved_findings": ("findings", "resolved_run"),
-}
-_V1 = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE runs (run_id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, status TEXT NOT NULL,
-    config TEXT, models TEXT, skipped TEXT, report_dir TEXT);
-CREATE TABLE articles (article_id TEXT PRIMARY KEY, source TEXT, title TEXT, url TEXT, published TEXT,
-    path TEXT, text TEXT NOT NULL, removed TEXT NOT NULL, first_run INTEGER NOT NULL, claims_key TEXT);
-CREATE TABLE claims (claim_id TEXT PRIMARY KEY, article_id TEXT NOT NULL, text TEXT NOT NULL,
-    start_char INTEGER NOT NULL, end_char INTEGER NOT NULL, sentence_idx INTEGER, attribution TEXT,
-    hedges TEXT, hedge_score DOUBLE PRECISION, first_run INTEGER NOT NULL);
-CREATE INDEX claims_article ON claims (article_id);
-CREATE TABLE residue (article_id TEXT NOT NULL, start_char INTEGER NOT NULL, end_char INTEGER NOT NULL,
-    text TEXT, pattern TEXT NOT NULL, PRIMARY KEY (article_id, start_char, end_char, pattern));
-CREATE TABLE embeddings (claim_id TEXT NOT NULL, embed_key TEXT NOT NULL, dim INTEGER NOT NULL,
-    vector BLOB NOT NULL, PRIMARY KEY (claim_id, embed_key));
-CREATE TABLE clusters (claim_id TEXT NOT NULL, cluster_key TEXT NOT NULL, cluster_id TEXT NOT NULL,
-    run_id INTEGER NOT NULL, PRIMARY KEY (claim_id, cluster_key));
-CREATE INDEX clusters_by_id ON clusters (cluster_key, cluster_id);
-CREATE TABLE pairs (claim_a TEXT NOT NULL, claim_b TEXT NOT NULL, cluster_key TEXT NOT NULL,
-    article_a TEXT, article_b TEXT, similarity DOUBLE PRECISION, kind TEXT, run_id INTEGER NOT NULL,
-    PRIMARY KEY (claim_a, claim_b, cluster_key));
-CREATE TABLE scores (claim_a TEXT NOT NULL, claim_b TEXT NOT NULL, nli_key TEXT NOT NULL,
-    p_entail_ab DOUBLE PRECISION, p_contra_ab DOUBLE PRECISION, p_neutral_ab DOUBLE PRECISION,
-    p_entail_ba DOUBLE PRECISION, p_contra_ba DOUBLE PRECISION, p_neutral_ba DOUBLE PRECISION,
-    truncated INTEGER NOT NULL, run_id INTEGER NOT NULL, PRIMARY KEY (claim_a, claim_b, nli_key));
-CREATE TABLE findings (finding_id TEXT PRIMARY KEY, kind TEXT NOT NULL, score DOUBLE PRECISION,
-    cluster_id TEXT, explanation TEXT, claims TEXT NOT NULL, first_run INTEGER NOT NULL,
-    active INTEGER NOT NULL);
-CREATE TABLE claim_status (claim_id TEXT PRIMARY KEY, status TEXT NOT NULL, n_sources INTEGER NOT NULL)
-"""
-# v2: resumed runs count their attempts; resolved findings and claim status changes are kept per run,
-# so "what changed" can be read back from the store after a crash.
-_V2 = """
-ALTER TABLE runs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
-ALTER TABLE findings ADD COLUMN resolved_run INTEGER;
-CREATE TABLE status_changes (run_id INTEGER NOT NULL, claim_id TEXT NOT NULL, old_status TEXT NOT NULL,
-    new_status TEXT NOT NULL, PRIMARY KEY (run_id, claim_id))
-"""
 _PENDING = {  # unfinished work; each query counts what a step still has to produce
     "unfinished_run": "SELECT COUNT(*) FROM runs WHERE status <> 'done'",
     "articles_without_claims": "SELECT COUNT(*) FROM articles WHERE claims_key IS NULL",
@@ -112,34 +54,12 @@ _PENDING = {  # unfinished work; each query counts what a step still has to prod
 }
 
 
-def _script(ddl: str) -> Callable[[Any], None]:
-    def apply(cur: Any) -> None:
-        for statement in ddl.split(";"):
-            if statement.strip():
-                cur.execute(statement)
-
-    return apply
-
-
-# MIGRATIONS[i] takes a store from schema version i to i + 1; append, never edit a released step.
-MIGRATIONS: list[Callable[[Any], None]] = [_script(_V1), _script(_V2)]
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def _empty(columns: Sequence[str]) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-
-
 def _tuples(frame: pd.DataFrame, columns: Sequence[str], **extra: Any) -> Iterator[tuple]:
     """Rows of frame[columns] (plus constant columns) as Python values, ready for the driver."""
     return frame[list(columns)].assign(**extra).astype(object).itertuples(index=False, name=None)
 
 
-class Store:
+class Store(StoreBase):
     """The SQLite store of the nightly job; ``with Store(path) as db`` locks, opens and migrates it.
 
     Args:
@@ -150,244 +70,6 @@ class Store:
         StoreLockedError: another process holds ``<path>.lock``.
         StoreError: the file is not a store, or its schema is newer than this version understands.
     """
-
-    def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False):
-        self.path = Path(path)
-        self.readonly = readonly
-        self.lock_path = Path(f"{self.path}.lock")
-        self._conn: Any = None
-        self._lock_fd: int | None = None
-        self._depth = 0
-        self._db_error: type[Exception] = Exception
-
-    # ---- connection, lock, schema -----------------------------------------------------------
-
-    def _connect(self) -> Any:
-        """The one place that knows the database is SQLite."""
-        self._db_error = sqlite3.Error  # the driver's base error, caught around every statement
-        try:
-            if self.readonly:
-                uri = f"{self.path.resolve().as_uri()}?mode=ro"
-                return sqlite3.connect(uri, uri=True, isolation_level=None)
-            conn = sqlite3.connect(self.path, isolation_level=None)  # transaction() issues BEGIN/COMMIT
-            conn.execute("PRAGMA journal_mode=WAL")  # readers (checker history) never block the writer
-            conn.execute("PRAGMA busy_timeout=10000")
-            return conn
-        except sqlite3.Error as e:
-            raise StoreError(
-                f"{self.path} cannot be opened as a store ({e}); pass another --store path"
-            ) from e
-
-    def _table_names(self) -> set[str]:
-        return {r[0] for r in self._rows("SELECT name FROM sqlite_master WHERE type = 'table'")}
-
-    def open(self) -> Store:
-        """Take the lock (unless readonly), connect and bring the schema to SCHEMA_VERSION."""
-        if self.readonly and not self.path.exists():
-            raise StoreError(
-                f"no store at {self.path}; run `checker nightly --store {self.path} INPUT...` first"
-            )
-        if not self.readonly:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._lock()
-        try:
-            self._conn = self._connect()
-            self._migrate()
-        except BaseException:
-            self.close()
-            raise
-        return self
-
-    def close(self) -> None:
-        """Close the connection and release the lock (safe to call twice)."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-        if self._lock_fd is not None:
-            os.ftruncate(self._lock_fd, 0)
-            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-            os.close(self._lock_fd)
-            self._lock_fd = None
-
-    def __enter__(self) -> Store:
-        return self.open()
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _lock(self) -> None:
-        # flock, not a pid file alone: the kernel drops the lock when its holder dies, even by SIGKILL.
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
-            os.close(fd)
-            raise StoreLockedError(
-                f"store {self.path} is in use by another run (pid {holder}, lock file {self.lock_path}); "
-                "wait for that run to finish and start this one again"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
-        self._lock_fd = fd
-
-    def locked_by_other(self) -> bool:
-        """Whether another process holds the store's lock right now."""
-        if self._lock_fd is not None or not self.lock_path.exists():
-            return False
-        fd = os.open(self.lock_path, os.O_RDONLY)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-            return False
-        except BlockingIOError:
-            return True
-        finally:
-            os.close(fd)
-
-    def schema_version(self) -> int:
-        """The store's schema version; 0 for a new, empty file."""
-        try:
-            row = self._rows("SELECT value FROM meta WHERE key = 'schema_version'")
-        except StoreError as e:
-            if self._table_names():
-                msg = f"{self.path} is a database but not a claim-checker store; pass another --store path"
-                raise StoreError(msg) from e
-            return 0
-        return int(row[0][0]) if row else 0
-
-    def _migrate(self) -> None:
-        version = self.schema_version()
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"store {self.path} has schema version {version}, newer than this claim-checker "
-                f"understands ({SCHEMA_VERSION}); upgrade claim-checker"
-            )
-        if version < SCHEMA_VERSION and self.readonly:
-            raise StoreError(
-                f"store {self.path} has schema version {version}; run `checker nightly` once to migrate it"
-            )
-        for step in range(version, SCHEMA_VERSION):
-            with self.transaction() as cur:
-                MIGRATIONS[step](cur)
-                self.set_meta("schema_version", str(step + 1))
-                if step == 0:
-                    self.set_meta("created", _now())
-            logger.info("store %s migrated to schema version %d", self.path, step + 1)
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[Any]:
-        """All writes inside commit together or not at all; nested uses join the outer transaction."""
-        if self._conn is None:
-            raise StoreError("store is not open; use `with Store(path) as db:`")
-        cur = self._conn.cursor()
-        if self._depth:
-            self._depth += 1
-            try:
-                yield cur
-            finally:
-                self._depth -= 1
-            return
-        self._depth = 1
-        try:
-            cur.execute("BEGIN")
-            yield cur
-            cur.execute("COMMIT")
-        except self._db_error as e:
-            self._conn.rollback()
-            raise StoreError(f"store {self.path}: {e}") from e
-        except BaseException:
-            self._conn.rollback()
-            raise
-        finally:
-            self._depth = 0
-
-    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        if self._conn is None:
-            raise StoreError("store is not open; use `with Store(path) as db:`")
-        try:
-            return self._conn.execute(sql, tuple(params)).fetchall()
-        except self._db_error as e:
-            raise StoreError(f"store {self.path}: {e}") from e
-
-    def _frame(self, sql: str, columns: Sequence[str], params: Sequence[Any] = ()) -> pd.DataFrame:
-        rows = self._rows(sql, params)
-        return pd.DataFrame.from_records(rows, columns=list(columns)) if rows else _empty(columns)
-
-    def _in(
-        self, sql: str, ids: Sequence[str], columns: Sequence[str], params: Sequence[Any]
-    ) -> pd.DataFrame:
-        """Run ``sql`` (with one ``{ids}`` slot) over ids in chunks; params come before the ids."""
-        chunks = [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
-        parts = [self._frame(sql.format(ids=",".join("?" * len(c))), columns, [*params, *c]) for c in chunks]
-        return pd.concat(parts, ignore_index=True) if parts else _empty(columns)
-
-    def _insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], key: str) -> None:
-        marks = ", ".join("?" * len(columns))
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) ON CONFLICT ({key}) DO NOTHING"
-        with self.transaction() as cur:
-            cur.executemany(sql, list(rows))
-
-    def get_meta(self, key: str) -> str | None:
-        """A value of the meta table, or None."""
-        rows = self._rows("SELECT value FROM meta WHERE key = ?", [key])
-        return rows[0][0] if rows else None
-
-    def set_meta(self, key: str, value: str) -> None:
-        """Set a value of the meta table."""
-        with self.transaction() as cur:
-            cur.execute("DELETE FROM meta WHERE key = ?", (key,))
-            cur.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
-
-    # ---- runs -------------------------------------------------------------------------------
-
-    def start_run(self, *, config: dict, models: dict) -> tuple[int, bool]:
-        """Resume the last run when it did not finish (a crash or a failure), else start a new one.
-
-        Returns (run_id, resumed).
-        """
-        last = self._rows("SELECT run_id, status FROM runs WHERE run_id = (SELECT MAX(run_id) FROM runs)")
-        with self.transaction() as cur:
-            if last and last[0][1] != "done":
-                sql = "UPDATE runs SET status = 'running', attempts = attempts + 1 WHERE run_id = ?"
-                cur.execute(sql, (last[0][0],))
-                return int(last[0][0]), True
-            run_id = int(last[0][0]) + 1 if last else 1
-            cur.execute(
-                "INSERT INTO runs (run_id, started, status, config, models) VALUES (?, ?, 'running', ?, ?)",
-                (run_id, _now(), json.dumps(config, sort_keys=True), json.dumps(models, sort_keys=True)),
-            )
-        return run_id, False
-
-    def finish_run(self, run_id: int, *, status: str = "done", skipped: list[dict] | None = None,
-                   report_dir: str | None = None) -> None:  # fmt: skip
-        """Record the end of a run: status done (or failed), skipped inputs, report folder."""
-        with self.transaction() as cur:
-            cur.execute(
-                "UPDATE runs SET finished = ?, status = ?, skipped = ?, report_dir = ? WHERE run_id = ?",
-                (_now(), status, json.dumps(skipped or [], default=str), report_dir, run_id),
-            )
-
-    def run(self, run_id: int) -> dict[str, Any]:
-        """One run row as a dict."""
-        rows = self._rows(f"SELECT {', '.join(_RUN_COLS)} FROM runs WHERE run_id = ?", [run_id])
-        if not rows:
-            raise StoreError(f"store {self.path} has no run {run_id}; see `checker history`")
-        return dict(zip(_RUN_COLS, rows[0], strict=True))
-
-    def run_counts(self) -> pd.DataFrame:
-        """One row per run: started, finished, status, attempts and what the run added."""
-        cols = [c for c in _RUN_COLS if c not in ("config", "models")]
-        runs = self._frame(f"SELECT {', '.join(cols)} FROM runs ORDER BY run_id", cols)
-        for name, (table, column) in _RUN_COUNTS.items():
-            found = dict(self._rows(f"SELECT {column}, COUNT(*) FROM {table} GROUP BY {column}"))
-            runs[name] = [int(found.get(r, 0)) for r in runs["run_id"]]
-        runs["skipped"] = [len(json.loads(s)) if isinstance(s, str) else 0 for s in runs["skipped"]]
-        return runs
-
-    def count(self, table: str, column: str | None = None, run_id: int | None = None) -> int:
-        """Rows of a table, or those whose run column (first_run, run_id) is run_id."""
-        where = f" WHERE {column} = ?" if column else ""
-        return int(self._rows(f"SELECT COUNT(*) FROM {table}{where}", [run_id] if column else [])[0][0])
 
     # ---- articles and claims ----------------------------------------------------------------
 
@@ -638,18 +320,3 @@ class Store:
                 changed, ["claim_id", "article_id", "source", "text", "old_status", "new_status"], [run_id]
             ),  # fmt: skip
         }
-
-    # ---- inspection -------------------------------------------------------------------------
-
-    def dump(self, *, skip: dict[str, Sequence[str]] | None = None) -> dict[str, list[tuple]]:
-        """Every row of every table, sorted; ``skip`` leaves columns out ({"runs": ["started"]})."""
-        out = {}
-        for table in sorted(self._table_names()):
-            cur = self._conn.execute(f"SELECT * FROM {table}")
-            keep = [i for i, d in enumerate(cur.description) if d[0] not in (skip or {}).get(table, ())]
-            out[table] = sorted((tuple(r[i] for i in keep) for r in cur.fetchall()), key=repr)
-        return out
-
-    def digest(self, *, skip: dict[str, Sequence[str]] | None = None) -> str:
-        """sha256 of dump(): equal digests mean equal content."""
-        return hashlib.sha256(repr(self.dump(skip=skip)).encode()).hexdigest()

@@ -1,0 +1,53 @@
+"""Choose the relation thresholds of checker.config.RelationConfig on dev data (never on test sets).
+
+    python scripts/choose_thresholds.py --dev work/nli/run2/calib.jsonl
+
+The dev data is the calibration split of a training run (pairs held out of training, from the
+same sources). For contradiction and entailment it prints precision and recall of "P(label) >= t"
+over a grid, and the smallest t whose precision reaches --precision (default 0.9): a finding a
+fact-checker reads first should rarely be wrong. Copy the chosen values into RelationConfig and
+the model card; the script changes nothing itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import numpy as np
+import pandas as pd
+
+
+def sweep(probs: np.ndarray, gold: np.ndarray, grid: np.ndarray) -> pd.DataFrame:
+    rows = []
+    for t in grid:
+        pred = probs >= t
+        tp = int((pred & gold).sum())
+        rows.append({"threshold": round(float(t), 2), "precision": tp / max(int(pred.sum()), 1),
+                     "recall": tp / max(int(gold.sum()), 1), "predicted": int(pred.sum())})
+    return pd.DataFrame(rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    from checker.nli import load_nli
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--dev", required=True, help="calib.jsonl of a training run")
+    parser.add_argument("--model", default="auto")
+    parser.add_argument("--precision", type=float, default=0.9)
+    args = parser.parse_args(argv)
+    dev = pd.read_json(args.dev, lines=True)
+    probs = load_nli(args.model).predict(dev["premise"].tolist(), dev["hypothesis"].tolist())
+    grid = np.arange(0.3, 0.96, 0.05)
+    chosen = {}
+    for label in ("contradiction", "entailment"):
+        table = sweep(probs[label].to_numpy(), (dev["label"] == label).to_numpy(), grid)
+        ok = table[table["precision"] >= args.precision]
+        chosen[label] = float(ok["threshold"].min()) if len(ok) else None
+        print(f"\n{label} (dev pairs: {len(dev)}, gold {int((dev['label'] == label).sum())})")
+        print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+    print("\nchosen (precision >= %.2f): %s" % (args.precision, json.dumps(chosen)))
+
+
+if __name__ == "__main__":
+    main()
