@@ -72,6 +72,8 @@ def pair_findings(pairs: pd.DataFrame, claims: pd.DataFrame, articles: pd.DataFr
 
     Detail mismatches are checked on every scored pair, whatever NLI said, and merged into one
     finding per (kind, differing values) so a misspelling repeated in six sentences is one row.
+    A pair whose names, figures or dates differ yields only that detail finding (scored with the
+    pair's contradiction probability), not also a generic contradiction or stronger-claim finding.
     """
     config = config or RelationConfig()
     by_id = claims.set_index("claim_id")
@@ -82,7 +84,11 @@ def pair_findings(pairs: pd.DataFrame, claims: pd.DataFrame, articles: pd.DataFr
         a, b = by_id.loc[p.claim_a], by_id.loc[p.claim_b]
         src_a, src_b = _source(arts, p.article_a), _source(arts, p.article_b)
         ids = [p.claim_a, p.claim_b]
-        if p.relation == "contradiction":
+        details = [] if p.relation == "unrelated" else diff_details(
+            a.text, b.text, name_similarity=config.entity_similarity)
+        if details:
+            pass  # a name, figure or date differs: the detail finding below is the specific report
+        elif p.relation == "contradiction":
             kind = "intra_article_conflict" if p.article_a == p.article_b else "contradiction"
             where = f"{src_a} contradicts itself" if kind != "contradiction" else f"{src_a} and {src_b} contradict each other"
             findings.append({"kind": kind, "score": float(max(p.p_contra_ab, p.p_contra_ba)), "cluster_id": a.cluster_id,
@@ -98,9 +104,7 @@ def pair_findings(pairs: pd.DataFrame, claims: pd.DataFrame, articles: pd.DataFr
                 "explanation": f"{s_src} states more than {w_src} supports: {_quote(strong.text)} implies "
                                f"{_quote(weak.text)}, but not the reverse{hedge}.",
             })
-        if p.relation == "unrelated":
-            continue
-        for kind, value_a, value_b in diff_details(a.text, b.text, name_similarity=config.entity_similarity):
+        for kind, value_a, value_b in details:
             key = (kind, _difference(value_a, value_b))  # one finding per difference, across clusters
             entry = merged.setdefault(key, {
                 "kind": kind, "cluster_id": a.cluster_id, "ids": [], "sources": {}, "values": {},

@@ -328,6 +328,16 @@ def make_synthetic(sentences: pd.DataFrame, nlp, *, seed: int = 13, antonyms: di
         compressed = _compress(doc)
         if compressed:
             add(negated, compressed, "entailment", "negated_compression", group, "neutral")
+    # Two sentences of one article about the same person or organisation but different facts are
+    # neutral: news claims do not share SNLI's "same scene, different action = contradiction".
+    by_entity: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for doc, row in zip(docs, sentences.itertuples()):
+        for ent in {e.text for e in doc.ents if e.label_ in {"PERSON", "ORG", "GPE"}}:
+            by_entity.setdefault((row.doc, ent), []).append((row.idx, doc.text))
+    for (doc_key, _), items in sorted(by_entity.items()):
+        far = [(a, b) for i, a in enumerate(items) for b in items[i + 1:] if b[0] - a[0] >= 3]
+        for a, b in rng.sample(far, min(2, len(far))):
+            add(a[1], b[1], "neutral", "same_entity", doc_key)
     by_doc = sentences.groupby("doc")["text"].apply(list).to_dict()
     for doc_key, texts in sorted(by_doc.items()):
         for a, b in zip(texts[::4], texts[2::4]):  # sentences of one article, two apart: other facts
@@ -359,6 +369,9 @@ STRONG = ["agreed to", "accepted", "approved", "endorsed", "backed", "signed off
 WEAK = ["did not object to", "did not rule out", "did not reject", "discussed", "considered"]
 CONTRARY = ["rejected", "refused", "opposed", "vetoed", "blocked"]
 NEGATED_WEAK = {"did not object to": "objected to", "did not rule out": "ruled out", "did not reject": "rejected"}
+# What each contrary verb entails: refusing is not accepting (the reverse does not hold).
+CONTRARY_IMPLIES = {"rejected": "did not accept", "refused": "did not agree to", "opposed": "did not back",
+                    "vetoed": "did not approve", "blocked": "did not approve"}
 
 
 def make_strength_pairs(seed: int = 13) -> pd.DataFrame:
@@ -388,4 +401,18 @@ def make_strength_pairs(seed: int = 13) -> pd.DataFrame:
                 add(f"{subj} {strong} {obj}", f"{other} {strong} {obj}", "neutral", group)
             if rng.random() < 0.3:
                 add(f"{subj} {weak} {obj}", f"{subj} {weak} {obj}", "entailment", group)
+            # Contrary verbs must not mean "contradiction" by themselves (run 2 learned that):
+            # they also entail, are entailed, and sit beside unrelated facts of the same actor.
+            add(f"{subj} {contrary} {obj}", f"{subj} {CONTRARY_IMPLIES[contrary]} {obj}", "entailment", group)
+            add(f"{subj} {CONTRARY_IMPLIES[contrary]} {obj}", f"{subj} {contrary} {obj}", "neutral", group)
+            if rng.random() < 0.3:
+                add(f"{subj} {contrary} {obj}", f"{subj} {contrary} {obj}", "entailment", group)
+            if rng.random() < 0.4:
+                other = rng.choice([s for s in SUBJECTS if s != subj])
+                add(f"{subj} {contrary} {obj}", f"{other} {contrary} {obj}", "neutral", group)
+            if rng.random() < 0.5:
+                obj2 = rng.choice([o for o in OBJECTS if o != obj])
+                pair = [f"{subj} {rng.choice(STRONG + WEAK)} {obj2}", f"{subj} {contrary} {obj}"]
+                rng.shuffle(pair)
+                add(*pair, "neutral", group)
     return pd.DataFrame(rows).drop_duplicates(["premise", "hypothesis"]).assign(source="synthetic")

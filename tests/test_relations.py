@@ -49,17 +49,19 @@ def world():
         "article_id": ["a1", "a2", "a3"], "source": ["North", "Baltic", "Harbor"], "text": ["", "", ""],
     })
     claims = pd.DataFrame({
-        "claim_id": ["k1", "k2", "k3", "k4", "k5"],
-        "article_id": ["a1", "a2", "a3", "a1", "a2"],
+        "claim_id": ["k1", "k2", "k3", "k4", "k5", "k6", "k7"],
+        "article_id": ["a1", "a2", "a3", "a1", "a2", "a3", "a1"],
         "text": ["Russia did not object to security guarantees.", "Russia agreed to security guarantees.",
-                 "The summit was held in Juneau.", "The summit was held in Anchorage.", "Dmitriev proposed shipping routes."],
-        "start": [0, 0, 0, 50, 60], "end": [45, 37, 30, 83, 93],
-        "hedges": ["did not object", "", "", "", ""], "hedge_score": [0.7, 0, 0, 0, 0],
-        "cluster_id": ["c1", "c1", "c2", "c2", "c3"],
+                 "The summit was held in Juneau.", "The summit was held in Anchorage.", "Dmitriev proposed shipping routes.",
+                 "The talks ended without any agreement on a prisoner exchange.", "The two sides agreed on a prisoner exchange."],
+        "start": [0, 0, 0, 50, 60, 40, 90], "end": [45, 37, 30, 83, 93, 100, 134],
+        "hedges": ["did not object", "", "", "", "", "", ""], "hedge_score": [0.7, 0, 0, 0, 0, 0, 0],
+        "cluster_id": ["c1", "c1", "c2", "c2", "c3", "c4", "c4"],
     })
     pairs = pd.DataFrame([
         _pair(0.1, 0.9, claim_a="k1", claim_b="k2", article_a="a1", article_b="a2"),
         _pair(0.2, 0.2, c_ab=0.8, c_ba=0.7, claim_a="k3", claim_b="k4", article_a="a3", article_b="a1"),
+        _pair(0.05, 0.05, c_ab=0.9, c_ba=0.6, claim_a="k6", claim_b="k7", article_a="a3", article_b="a1"),
     ])
     return articles, claims, label_relations(pairs)
 
@@ -68,7 +70,10 @@ def test_pair_findings_explain_stronger_claim_and_city(world):
     articles, claims, pairs = world
     found = pair_findings(pairs, claims, articles)
     kinds = sorted(f["kind"] for f in found)
+    # Juneau vs Anchorage is a contradiction too, but reported once, as the more specific detail finding
     assert kinds == ["contradiction", "entity_mismatch", "stronger_claim"]
+    contradiction = next(f for f in found if f["kind"] == "contradiction")
+    assert contradiction["ids"] == ["k6", "k7"] and contradiction["score"] == pytest.approx(0.9)
     stronger = next(f for f in found if f["kind"] == "stronger_claim")
     assert stronger["ids"] == ["k2", "k1"]  # the strong claim first
     assert "Baltic states more than North supports" in stronger["explanation"]
@@ -84,9 +89,10 @@ def test_claim_status_and_article_scores(world):
     assert status.loc["k1", "status"] == "corroborated" and status.loc["k1", "n_sources"] == 1
     assert status.loc["k3", "status"] == "contradicted"
     assert status.loc["k5", "status"] == "single_source"
+    assert status.loc["k4", "status"] == "contradicted"  # the relation stands even when reported as a detail
     scored = article_scores(articles, status.reset_index(), pd.DataFrame(columns=RESIDUE)).set_index("article_id")
-    assert scored.loc["a1", "n_claims"] == 2
-    assert scored.loc["a1", "consistency"] == pytest.approx(0.5)  # one corroborated, one contradicted
+    assert scored.loc["a1", "n_claims"] == 3
+    assert scored.loc["a1", "consistency"] == pytest.approx(1 / 3)  # one corroborated, two contradicted
     assert scored.loc["a2", "consistency"] == 0.0  # one contested, the other single-source
     assert math.isnan(article_scores(articles, status.reset_index().head(0), pd.DataFrame(columns=RESIDUE))
                       ["consistency"].iloc[0])
