@@ -35,7 +35,7 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None) -
     config = config or RelationConfig()
     out = pairs.copy()
     e_ab, e_ba = out["p_entail_ab"].to_numpy(), out["p_entail_ba"].to_numpy()
-    contra = np.maximum(out["p_contra_ab"].to_numpy(), out["p_contra_ba"].to_numpy())
+    contra = (out["p_contra_ab"].to_numpy() + out["p_contra_ba"].to_numpy()) / 2  # symmetric: both directions
     t, m = config.entail_threshold, config.strength_margin
     out["relation"] = np.select(
         [contra >= config.contra_threshold, (e_ab >= t) & (e_ba >= t), (e_ab >= t) & (e_ab - e_ba >= m),

@@ -59,9 +59,9 @@ import pandas as pd
 from checker.errors import SchemaError
 
 ARTICLES = ["article_id", "source", "title", "url", "published", "path", "text", "removed"]
-CLAIMS = [
-    "claim_id", "article_id", "text", "start", "end", "sentence_idx",
-    "attribution", "hedges", "hedge_score", "cluster_id",
+CLAIMS = [  # the first eight are the claims.csv contract of issue #2, in its order
+    "claim_id", "article_id", "text", "start", "end", "attribution", "hedges", "cluster_id",
+    "sentence_idx", "hedge_score",
 ]
 ARTICLE_SCORES = [
     "n_claims", "n_corroborated", "n_contested", "n_contradicted", "n_single_source", "n_residue",

@@ -39,9 +39,8 @@ __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store"]
 _PROBS = ["p_entail_ab", "p_contra_ab", "p_neutral_ab", "p_entail_ba", "p_contra_ba", "p_neutral_ba"]
 _PAIR_COLS = ["claim_a", "claim_b", "article_a", "article_b", "similarity", "kind"]
 _CLAIM_COLS = [c for c in CLAIMS if c != "cluster_id"]
-_CLAIM_SQL = (
-    "claim_id, article_id, text, start_char, end_char, sentence_idx, attribution, hedges, hedge_score"
-)
+# SQL column names in _CLAIM_COLS order ("start"/"end" are reserved words in SQL)
+_CLAIM_SQL = ", ".join({"start": "start_char", "end": "end_char"}.get(c, c) for c in _CLAIM_COLS)
 _PENDING = {  # unfinished work; each query counts what a step still has to produce
     "unfinished_run": "SELECT COUNT(*) FROM runs WHERE status <> 'done'",
     "articles_without_claims": "SELECT COUNT(*) FROM articles WHERE claims_key IS NULL",
@@ -114,7 +113,7 @@ class Store(StoreBase):
             f"SELECT {select}, k.cluster_id FROM claims c LEFT JOIN clusters k ON k.claim_id = c.claim_id "
             "AND k.cluster_key = ? ORDER BY c.claim_id"
         )
-        out = self._frame(sql, CLAIMS, [cluster_key])
+        out = self._frame(sql, [*_CLAIM_COLS, "cluster_id"], [cluster_key])[CLAIMS]
         return out.assign(
             cluster_id=out["cluster_id"].fillna(""), hedge_score=out["hedge_score"].astype(float)
         )

@@ -4,7 +4,8 @@
 
 The dev data is the calibration split of a training run (pairs held out of training, from the
 same sources). For contradiction and entailment it prints precision and recall of "P(label) >= t"
-over a grid, and the smallest t whose precision reaches --precision (default 0.9): a finding a
+over a grid (contradiction as the mean of both directions, as RelationConfig applies it), and
+the smallest t whose precision reaches --precision (default 0.9): a finding a
 fact-checker reads first should rarely be wrong. Copy the chosen values into RelationConfig and
 the model card; the script changes nothing itself.
 """
@@ -37,11 +38,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--precision", type=float, default=0.9)
     args = parser.parse_args(argv)
     dev = pd.read_json(args.dev, lines=True)
-    probs = load_nli(args.model).predict(dev["premise"].tolist(), dev["hypothesis"].tolist())
+    nli = load_nli(args.model)
+    probs = nli.predict(dev["premise"].tolist(), dev["hypothesis"].tolist())
+    # Contradiction is symmetric: the pipeline scores it as the mean of both directions.
+    reverse = nli.predict(dev["hypothesis"].tolist(), dev["premise"].tolist())
+    scores = {"contradiction": (probs["contradiction"] + reverse["contradiction"]).to_numpy() / 2,
+              "entailment": probs["entailment"].to_numpy()}
     grid = np.arange(0.3, 0.96, 0.05)
     chosen = {}
     for label in ("contradiction", "entailment"):
-        table = sweep(probs[label].to_numpy(), (dev["label"] == label).to_numpy(), grid)
+        table = sweep(scores[label], (dev["label"] == label).to_numpy(), grid)
         ok = table[table["precision"] >= args.precision]
         chosen[label] = float(ok["threshold"].min()) if len(ok) else None
         print(f"\n{label} (dev pairs: {len(dev)}, gold {int((dev['label'] == label).sum())})")

@@ -26,8 +26,8 @@ def _pair(e_ab, e_ba, c_ab=0.0, c_ba=0.0, sim=0.8, **extra):
         (_pair(0.9, 0.85), "equivalent"),
         (_pair(0.9, 0.1), "a_stronger"),  # agreed => did not object, not the reverse
         (_pair(0.1, 0.9), "b_stronger"),
-        (_pair(0.1, 0.1, c_ab=0.8), "contradiction"),
-        (_pair(0.1, 0.1, c_ba=0.7), "contradiction"),  # either direction counts
+        (_pair(0.1, 0.1, c_ab=0.8, c_ba=0.8), "contradiction"),
+        (_pair(0.05, 0.05, c_ab=0.9, c_ba=0.1), "related"),  # one-sided: the mean of both directions decides
         (_pair(0.6, 0.45), "related"),  # entailment gap below the margin: not called stronger
         (_pair(0.1, 0.1, sim=0.7), "related"),
         (_pair(0.1, 0.1, sim=0.5), "unrelated"),
