@@ -4,8 +4,8 @@ The scorer is any object with ``predict(premises, hypotheses) -> DataFrame`` (th
 protocol). The default, ``CrossEncoderNLI``, wraps a transformers sequence-classification model
 loaded from a local folder (the bundled ``models/minilm-nli``) or, for users with a network, a hub
 name. Label order is read from the model's ``id2label``; a ``calibration.json`` beside the weights
-supplies a temperature. When the folder holds ``onnx/model_int8.onnx`` the ONNX Runtime form is
-used on CPU (faster; see the model card for the accuracy it keeps).
+supplies a temperature. With ``backend="onnx"`` (or "auto" on CPU) the folder's
+``onnx/model_int8.onnx`` runs in ONNX Runtime: faster, at a measured accuracy cost (model card).
 
 Example:
     >>> nli = load_nli()                                     # doctest: +SKIP
@@ -98,11 +98,12 @@ class CrossEncoderNLI:
         batch_size: pairs per forward pass.
         max_length: tokens per pair; longer pairs are cut and flagged ``truncated``.
         device: torch device; None chooses once (see checker.device).
-        backend: "auto" uses ONNX Runtime when the folder has an int8 export and the device is CPU.
+        backend: "torch" (default), "onnx", or "auto": ONNX Runtime when the folder has an int8
+            export and the device is CPU.
     """
 
     def __init__(self, model: str | os.PathLike = "auto", *, batch_size: int = 32, max_length: int = 256,
-                 device: str | None = None, backend: str = "auto"):
+                 device: str | None = None, backend: str = "torch"):
         self.model = model
         self.batch_size = batch_size
         self.max_length = max_length

@@ -36,9 +36,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dev", required=True, help="calib.jsonl of a training run")
     parser.add_argument("--model", default="auto")
     parser.add_argument("--precision", type=float, default=0.9)
+    parser.add_argument("--backend", default="torch", choices=["torch", "onnx", "auto"])
     args = parser.parse_args(argv)
     dev = pd.read_json(args.dev, lines=True)
-    nli = load_nli(args.model)
+    nli = load_nli(args.model, backend=args.backend)
     probs = nli.predict(dev["premise"].tolist(), dev["hypothesis"].tolist())
     # Contradiction is symmetric: the pipeline scores it as the mean of both directions.
     reverse = nli.predict(dev["hypothesis"].tolist(), dev["premise"].tolist())

@@ -129,7 +129,7 @@ def table(report: dict) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", default="auto", help="local folder or hub name (default: bundled)")
-    parser.add_argument("--backend", default="auto", choices=["auto", "torch", "onnx"])
+    parser.add_argument("--backend", default="torch", choices=["auto", "torch", "onnx"])
     parser.add_argument("--heldout", default=None, help="heldout.jsonl of a training run (default: models' own)")
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated subset of " + ", ".join(SETS))
     parser.add_argument("--limit", type=int, default=0, help="sample at most N pairs per set (0: all)")

@@ -49,10 +49,15 @@ def test_offsets_point_into_the_cleaned_articles(demo_run):
         assert articles.loc[row.article_id, "text"][row.start: row.end] == row.text
 
 
-# Known miss of the bundled model, measured and reported in models/minilm-nli/README.md: it calls
-# "The US proposal ... was accepted by both sides" vs "Russia rejected the ceasefire proposal"
-# neutral (it does not infer that "both sides" includes Russia). Remove it when a model finds it.
-KNOWN_MISSES = [("intra_article_conflict", ["accepted by both sides", "rejected the ceasefire proposal"])]
+# Known misses of the bundled model at its dev-chosen thresholds, reported in the model card: its
+# mean contradiction probability for "The talks ended without any agreement on a prisoner exchange"
+# vs the outlets reporting the exchange stays below 0.75, and it calls "The US proposal ... was
+# accepted by both sides" vs "Russia rejected the ceasefire proposal" neutral. Update when a model
+# finds them: the list must match exactly, so a new miss fails too.
+KNOWN_MISSES = [
+    ("contradiction", ["without any agreement on a prisoner exchange"]),
+    ("intra_article_conflict", ["accepted by both sides", "rejected the ceasefire proposal"]),
+]
 
 
 def test_demo_expectations_hold(demo_run):
