@@ -20,6 +20,18 @@ __version__ = "0.1.0"
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
-    "CheckConfig", "CheckResult", "Checker", "CheckerError", "ConfigError", "InputError", "ModelLoadError",
-    "SchemaError", "StoreError", "__version__", "check", "extract_claims", "load_nli", "read_articles",
+    "CheckConfig",
+    "CheckResult",
+    "Checker",
+    "CheckerError",
+    "ConfigError",
+    "InputError",
+    "ModelLoadError",
+    "SchemaError",
+    "StoreError",
+    "__version__",
+    "check",
+    "extract_claims",
+    "load_nli",
+    "read_articles",
 ]

@@ -29,8 +29,11 @@ _RESIDUE_TABLE: tuple[tuple[str, str], ...] = (
     ("ai_disclaimer", r"\bAs an AI(?: language model| assistant)?\b" + _END),
     ("engagement_prompt", r"\bWe value your (?:viewpoint|opinion|feedback|thoughts)\b" + _END),
     # Comment-bait closings that text generators append ("Share your thoughts in the comments.")
-    ("engagement_prompt", r"\b(?:Share your (?:thoughts|views|opinions?)|Let us know what you think)\b"
-     r"[^\n.!?]{0,40}\b(?:comments?|below)\b" + _END),
+    (
+        "engagement_prompt",
+        r"\b(?:Share your (?:thoughts|views|opinions?)|Let us know what you think)\b"
+        r"[^\n.!?]{0,40}\b(?:comments?|below)\b" + _END,
+    ),
     ("assistant_closing", r"\bI hope (?:this|that) (?:helps|article|summary)\b" + _END),
     (
         "assistant_preamble",
@@ -296,5 +299,5 @@ def strip_attribution(text: str) -> str:
     out = _TRAILING_FRAME.sub("", text)
     lead = _LEADING_FRAME.match(out)
     if lead and len(out) > lead.end():
-        out = out[lead.end()].upper() + out[lead.end() + 1:]
+        out = out[lead.end()].upper() + out[lead.end() + 1 :]
     return out if len(out.split()) >= 3 else text

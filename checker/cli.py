@@ -33,6 +33,27 @@ def _load_config(config_path: str | None, nli: str | None, embedder: str | None)
     return cfg
 
 
+def _model_options(command):
+    """--config, --nli and --embedder, shared by the commands that run models."""
+    for option in (
+        click.option("--embedder", default=None, help="Embedding model: a local folder or hub name."),
+        click.option(
+            "--nli", default=None, help="NLI model: a local folder or hub name (default: bundled minilm-nli)."
+        ),
+        click.option(
+            "--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="TOML config file."
+        ),
+    ):
+        command = option(command)
+    return command
+
+
+def _log_options(command):
+    """-v/--verbose and -q/--quiet."""
+    command = click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")(command)
+    return click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="claim-checker")
 def main() -> None:
@@ -41,17 +62,30 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Folder for the report files.")
-@click.option("--format", "formats", default="html,md,csv,json", show_default=True,
-              help="Comma-separated outputs: html, md, csv, json (run.json is always written).")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False), help="TOML config file.")
-@click.option("--nli", default=None, help="NLI model: a local folder or hub name (default: bundled minilm-nli).")
-@click.option("--embedder", default=None, help="Embedding model: a local folder or hub name.")
+@click.option(
+    "--out", "out", required=True, type=click.Path(file_okay=False), help="Folder for the report files."
+)
+@click.option(
+    "--format",
+    "formats",
+    default="html,md,csv,json",
+    show_default=True,
+    help="Comma-separated outputs: html, md, csv, json (run.json is always written).",
+)
+@_model_options
 @click.option("--force", is_flag=True, help="Overwrite a report already in --out.")
-@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
-@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
-def check(inputs: tuple[str, ...], out: str, formats: str, config_path: str | None, nli: str | None,
-          embedder: str | None, force: bool, verbose: int, quiet: bool) -> None:
+@_log_options
+def check(
+    inputs: tuple[str, ...],
+    out: str,
+    formats: str,
+    config_path: str | None,
+    nli: str | None,
+    embedder: str | None,
+    force: bool,
+    verbose: int,
+    quiet: bool,
+) -> None:
     """Check INPUTS (files, folders, JSONL/CSV) and write a report to --out.
 
     Example: checker check data/demo --out out/
@@ -64,23 +98,29 @@ def check(inputs: tuple[str, ...], out: str, formats: str, config_path: str | No
         cfg = _load_config(config_path, nli, embedder)
         chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
         if (Path(out) / "run.json").exists() and not force:
-            raise CheckerError(f"{out} already holds a report; pass --force to overwrite or choose another --out")
+            raise CheckerError(
+                f"{out} already holds a report; pass --force to overwrite or choose another --out"
+            )
         result = Checker(cfg).check(list(inputs))
         written = result.save(out, formats=chosen, force=True)
     except CheckerError as e:
         click.echo(f"error: {e}", err=True)
         sys.exit(EXIT_FAILED)
     counts = result.run["counts"]
-    click.echo(f"{counts['articles']} articles, {counts['claims']} claims, {counts['clusters']} clusters, "
-               f"{counts['pairs']} pairs scored, {counts['findings']} findings "
-               f"in {result.run['timings_s']['total']:.1f} s")
+    click.echo(
+        f"{counts['articles']} articles, {counts['claims']} claims, {counts['clusters']} clusters, "
+        f"{counts['pairs']} pairs scored, {counts['findings']} findings "
+        f"in {result.run['timings_s']['total']:.1f} s"
+    )
     for kind, n in counts["findings_by_kind"].items():
         click.echo(f"  {kind}: {n}")
     click.echo(f"wrote {len(written)} files to {out}")
     if len(result.skipped):
         click.echo(f"{len(result.skipped)} input(s) skipped:", err=True)
         for row in result.skipped.itertuples():
-            where = f"{row.input}" + (f", line {row.line}" if row.line is not None and row.line == row.line else "")
+            where = f"{row.input}" + (
+                f", line {row.line}" if row.line is not None and row.line == row.line else ""
+            )
             click.echo(f"  {where}: {row.error}", err=True)
         sys.exit(EXIT_SKIPPED)
     sys.exit(EXIT_OK)
@@ -95,19 +135,30 @@ def _echo_skipped(skipped) -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--store", required=True, type=click.Path(dir_okay=False),
-              help="The store file (SQLite; created when absent). Its lock file is STORE.lock.")
-@click.option("--report-dir", default=None, type=click.Path(file_okay=False),
-              help="Folder for the dated run reports (default: reports/ beside the store).")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
-              help="TOML config file.")
-@click.option("--nli", default=None,
-              help="NLI model: a local folder or hub name (default: bundled minilm-nli).")
-@click.option("--embedder", default=None, help="Embedding model: a local folder or hub name.")
-@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
-@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors.")
-def nightly(inputs: tuple[str, ...], store: str, report_dir: str | None, config_path: str | None,
-            nli: str | None, embedder: str | None, verbose: int, quiet: bool) -> None:
+@click.option(
+    "--store",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The store file (SQLite; created when absent). Its lock file is STORE.lock.",
+)
+@click.option(
+    "--report-dir",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Folder for the dated run reports (default: reports/ beside the store).",
+)
+@_model_options
+@_log_options
+def nightly(
+    inputs: tuple[str, ...],
+    store: str,
+    report_dir: str | None,
+    config_path: str | None,
+    nli: str | None,
+    embedder: str | None,
+    verbose: int,
+    quiet: bool,
+) -> None:
     """Add the new articles in INPUTS to --store, score only what is new and report what changed.
 
     Exit status: 0 done, 1 done but some inputs were skipped, 2 failed (nothing half-done is lost:
@@ -134,10 +185,12 @@ def nightly(inputs: tuple[str, ...], store: str, report_dir: str | None, config_
         click.echo(f"nothing new: {c['known_articles']} input article(s) already stored; store unchanged")
     else:
         resumed = " (resumed)" if result.resumed else ""
-        click.echo(f"run {result.run_id}{resumed}: {c['new_articles']} new articles ({c['known_articles']} "
-                   f"already stored), {c['new_claims']} new claims, {c['new_clusters']} new clusters, "
-                   f"{c['pairs_scored']} pairs scored, {c['new_findings']} new findings, "
-                   f"{c['resolved_findings']} no longer found")
+        click.echo(
+            f"run {result.run_id}{resumed}: {c['new_articles']} new articles ({c['known_articles']} "
+            f"already stored), {c['new_claims']} new claims, {c['new_clusters']} new clusters, "
+            f"{c['pairs_scored']} pairs scored, {c['new_findings']} new findings, "
+            f"{c['resolved_findings']} no longer found"
+        )
         click.echo(f"store: {c['articles']} articles, {c['claims']} claims, {c['findings']} findings")
         click.echo(f"report: {result.reports['html']}\nchanges: {result.reports['changes_md']}")
     if len(result.skipped):
@@ -146,10 +199,16 @@ def nightly(inputs: tuple[str, ...], store: str, report_dir: str | None, config_
 
 
 @main.command()
-@click.option("--store", required=True, type=click.Path(dir_okay=False),
-              help="The store file of checker nightly.")
-@click.option("--limit", default=0, show_default=True, type=click.IntRange(min=0),
-              help="Show only the last N runs (0: all).")
+@click.option(
+    "--store", required=True, type=click.Path(dir_okay=False), help="The store file of checker nightly."
+)
+@click.option(
+    "--limit",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Show only the last N runs (0: all).",
+)
 def history(store: str, limit: int) -> None:
     """List the nightly runs of --store: when, status, and what each added.
 

@@ -25,8 +25,9 @@ import pandas as pd
 NEIGHBOUR_COLUMNS = ["a", "b", "similarity"]
 
 
-def nearest_neighbours(vectors: np.ndarray, k: int, *, min_similarity: float = 0.0, chunk: int = 2048
-                       ) -> pd.DataFrame:
+def nearest_neighbours(
+    vectors: np.ndarray, k: int, *, min_similarity: float = 0.0, chunk: int = 2048
+) -> pd.DataFrame:
     """Exact top-k cosine neighbours of each row (vectors must be unit length).
 
     Returns a frame with positional indices ``a`` (query), ``b`` (neighbour, b != a) and
@@ -35,24 +36,37 @@ def nearest_neighbours(vectors: np.ndarray, k: int, *, min_similarity: float = 0
     n = len(vectors)
     k = min(k, n - 1)
     if k <= 0:
-        return pd.DataFrame({"a": pd.Series(dtype=int), "b": pd.Series(dtype=int), "similarity": pd.Series(dtype=float)})
+        return pd.DataFrame(
+            {"a": pd.Series(dtype=int), "b": pd.Series(dtype=int), "similarity": pd.Series(dtype=float)}
+        )
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     rows_a, rows_b, sims = [], [], []
     for start in range(0, n, chunk):
-        block = vectors[start: start + chunk] @ vectors.T
-        np.fill_diagonal(block[:, start: start + chunk], -np.inf)
+        block = vectors[start : start + chunk] @ vectors.T
+        np.fill_diagonal(block[:, start : start + chunk], -np.inf)
         top = np.argpartition(-block, k - 1, axis=1)[:, :k]
         top_sims = np.take_along_axis(block, top, axis=1)
         rows_a.append(np.repeat(np.arange(start, start + len(block)), k))
         rows_b.append(top.ravel())
         sims.append(top_sims.ravel())
-    out = pd.DataFrame({"a": np.concatenate(rows_a), "b": np.concatenate(rows_b),
-                        "similarity": np.concatenate(sims).astype(float)})
+    out = pd.DataFrame(
+        {
+            "a": np.concatenate(rows_a),
+            "b": np.concatenate(rows_b),
+            "similarity": np.concatenate(sims).astype(float),
+        }
+    )
     return out[out["similarity"] >= min_similarity].reset_index(drop=True)
 
 
-def cluster_claims(claim_ids: Sequence[str], vectors: np.ndarray, *, distance_threshold: float = 0.45,
-                   neighbours: pd.DataFrame | None = None, k: int = 10) -> list[str]:
+def cluster_claims(
+    claim_ids: Sequence[str],
+    vectors: np.ndarray,
+    *,
+    distance_threshold: float = 0.45,
+    neighbours: pd.DataFrame | None = None,
+    k: int = 10,
+) -> list[str]:
     """Return a cluster id for each claim, in input order. Singletons get their own id.
 
     ``neighbours`` (positional a, b, similarity over the input rows, as from nearest_neighbours) is
@@ -74,14 +88,16 @@ def cluster_claims(claim_ids: Sequence[str], vectors: np.ndarray, *, distance_th
     out = [""] * n
     for comp in np.unique(component):
         members = np.flatnonzero(component == comp)
-        members = members[np.argsort(ids[members], kind="stable")]  # claim_id order: input order never matters
+        members = members[
+            np.argsort(ids[members], kind="stable")
+        ]  # claim_id order: input order never matters
         if len(members) == 1:
             labels = np.zeros(1, dtype=np.int64)
         else:
             tree = linkage(vecs[members].astype(np.float64), method="average", metric="cosine")
             labels = fcluster(tree, t=distance_threshold, criterion="distance")
         first: dict[int, str] = {}
-        for pos, lab in zip(members, labels):  # sorted: the first member seen is the smallest
+        for pos, lab in zip(members, labels, strict=True):  # sorted: the first member seen is the smallest
             out[pos] = "c-" + first.setdefault(int(lab), ids[pos])
     return out
 
@@ -100,10 +116,16 @@ def summarise_clusters(claims: pd.DataFrame, vectors: np.ndarray) -> pd.DataFram
         centre = vecs[idx].mean(0)
         best = idx[int(np.argmax(vecs[idx] @ centre))]
         statuses = members["status"].tolist() if "status" in members else []
-        rows.append({
-            "cluster_id": cluster_id, "n_claims": len(idx), "n_articles": members["article_id"].nunique(),
-            "representative": claims["text"].iloc[best],
-            "status": min(statuses, key=lambda s: rank.get(s, 9)) if statuses else "",
-            "claim_ids": sorted(members["claim_id"]),
-        })
-    return pd.DataFrame(rows, columns=["cluster_id", "n_claims", "n_articles", "representative", "status", "claim_ids"])
+        rows.append(
+            {
+                "cluster_id": cluster_id,
+                "n_claims": len(idx),
+                "n_articles": members["article_id"].nunique(),
+                "representative": claims["text"].iloc[best],
+                "status": min(statuses, key=lambda s: rank.get(s, 9)) if statuses else "",
+                "claim_ids": sorted(members["claim_id"]),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["cluster_id", "n_claims", "n_articles", "representative", "status", "claim_ids"]
+    )

@@ -148,7 +148,9 @@ class CheckConfig:
             known = {f.name for f in dataclasses.fields(section_cls)}
             unknown = set(values) - known
             if unknown:
-                raise ConfigError(f"{origin}: unknown key(s) {sorted(unknown)} in [{name}]; expected {sorted(known)}")
+                raise ConfigError(
+                    f"{origin}: unknown key(s) {sorted(unknown)} in [{name}]; expected {sorted(known)}"
+                )
             try:
                 kwargs[name] = section_cls(**values)
             except TypeError as e:

@@ -17,19 +17,46 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-          "october", "november", "december"]
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 _DATE = re.compile(
     rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{_MONTH})|(?P<m2>{_MONTH})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)"
     rf"(?:,?\s+(?P<y>\d{{4}}))?|\b(?P<wd>{'|'.join(w.title() for w in WEEKDAYS)})\b"
 )
-_NUMBER_WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
-_NUMBER_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-                      "ninety": 90, "hundred": 100, "dozen": 12})
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+}
+_NUMBER_WORDS.update(
+    {
+        "thirty": 30,
+        "forty": 40,
+        "fifty": 50,
+        "sixty": 60,
+        "seventy": 70,
+        "eighty": 80,
+        "ninety": 90,
+        "hundred": 100,
+        "dozen": 12,
+    }
+)
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _NUMBER = re.compile(
     r"(?<![\w.])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")"
@@ -38,11 +65,15 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 # Capitalised words that are not names when they start a sentence or stand alone.
-_NOT_NAMES = set(
-    "The A An In On At As It Its This That These Those He She They We I But And Or If When While After Before "
-    "Since During Both Officials Talks Negotiators According Mr Mrs Ms Dr President Minister Envoy Special "
-    "However Meanwhile Earlier Later Under Over From To For With Without Also No Not".split()
-) | {m.title() for m in MONTHS} | {w.title() for w in WEEKDAYS}
+_NOT_NAMES = (
+    set(
+        "The A An In On At As It Its This That These Those He She They We I But And Or If When While After Before "
+        "Since During Both Officials Talks Negotiators According Mr Mrs Ms Dr President Minister Envoy Special "
+        "However Meanwhile Earlier Later Under Over From To For With Without Also No Not".split()
+    )
+    | {m.title() for m in MONTHS}
+    | {w.title() for w in WEEKDAYS}
+)
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’\-]+(?:\s+[A-Z][a-zA-Z'’\-]+)*")
 
 
@@ -109,7 +140,7 @@ def _derived(a: str, b: str) -> bool:
     """True for a name and its demonym or plural (Ukraine/Ukrainian, China/Chinese), not a misspelling."""
     short, long = sorted((a.lower(), b.lower()), key=len)
     stem = short.rstrip("aeiy") or short
-    return long.startswith(stem) and long[len(stem):] in _DERIVED
+    return long.startswith(stem) and long[len(stem) :] in _DERIVED
 
 
 def diff_details(a: str, b: str, *, name_similarity: float = 0.75) -> list[tuple[str, str, str]]:

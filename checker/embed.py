@@ -82,20 +82,28 @@ class SentenceEmbedder:
     def info(self) -> dict:
         """Model path and dimension (for run records)."""
         model = self._model
-        return {"path": self.path, "dim": (getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension)()}
+        return {
+            "path": self.path,
+            "dim": (
+                getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+            )(),
+        }
 
     def encode(self, texts: Sequence[str], *, show_progress: bool | None = None) -> np.ndarray:
         """Unit-length float32 vectors, one row per text; repeated texts are encoded once."""
         keys = [text_key(t) for t in texts]
-        todo = {k: t for k, t in zip(keys, texts) if k not in self.cache}
+        todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in self.cache}
         if todo:
             if show_progress is None:
                 show_progress = len(todo) > 2000 and logger.isEnabledFor(logging.INFO)
             vectors = self._model.encode(
-                list(todo.values()), batch_size=self.batch_size, normalize_embeddings=True,
-                convert_to_numpy=True, show_progress_bar=show_progress,
+                list(todo.values()),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=show_progress,
             )
-            self.cache.update(zip(todo, vectors.astype(np.float32)))
+            self.cache.update(zip(todo, vectors.astype(np.float32), strict=True))
         if not keys:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([self.cache[k] for k in keys])
@@ -105,6 +113,8 @@ def load_embedder(model: str | Embedder = "auto", **kwargs) -> Embedder:
     """Return an embedder: the default model, a local folder, a hub name or an Embedder object."""
     if not isinstance(model, (str, os.PathLike)):  # str has .encode too, so test for names first
         if not isinstance(model, Embedder):
-            raise TypeError(f"embedder must be a path, a hub name or an object with encode(texts), not {model!r}")
+            raise TypeError(
+                f"embedder must be a path, a hub name or an object with encode(texts), not {model!r}"
+            )
         return model
     return SentenceEmbedder(model, **kwargs)

@@ -63,7 +63,9 @@ def resolve_model(name: str | os.PathLike, default: str) -> tuple[str, bool]:
     if Path(name).expanduser().is_dir():
         return str(Path(name).expanduser()), True
     if name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name:
-        raise ModelLoadError(f"model folder {name} does not exist; pass an existing folder or a hub id like org/name")
+        raise ModelLoadError(
+            f"model folder {name} does not exist; pass an existing folder or a hub id like org/name"
+        )
     return name, False
 
 
@@ -102,8 +104,15 @@ class CrossEncoderNLI:
             export and the device is CPU.
     """
 
-    def __init__(self, model: str | os.PathLike = "auto", *, batch_size: int = 32, max_length: int = 256,
-                 device: str | None = None, backend: str = "torch"):
+    def __init__(
+        self,
+        model: str | os.PathLike = "auto",
+        *,
+        batch_size: int = 32,
+        max_length: int = 256,
+        device: str | None = None,
+        backend: str = "torch",
+    ):
         self.model = model
         self.batch_size = batch_size
         self.max_length = max_length
@@ -147,30 +156,51 @@ class CrossEncoderNLI:
             runner = AutoModelForSequenceClassification.from_pretrained(path, dtype=dtype).to(device).eval()
             inputs = None
             torch.set_grad_enabled(False)
-        logger.info("NLI model %s loaded (%s, T=%.3f)", path, "onnx-int8" if use_onnx else device, temperature)
-        return {"path": path, "tokenizer": tokenizer, "runner": runner, "onnx": use_onnx, "inputs": inputs,
-                "labels": labels, "temperature": temperature, "device": device,
-                "revision": getattr(config, "_commit_hash", None)}
+        logger.info(
+            "NLI model %s loaded (%s, T=%.3f)", path, "onnx-int8" if use_onnx else device, temperature
+        )
+        return {
+            "path": path,
+            "tokenizer": tokenizer,
+            "runner": runner,
+            "onnx": use_onnx,
+            "inputs": inputs,
+            "labels": labels,
+            "temperature": temperature,
+            "device": device,
+            "revision": getattr(config, "_commit_hash", None),
+        }
 
     @property
     def info(self) -> dict:
         """Model path, backend, calibration temperature and revision (for run records)."""
         m = self._loaded
-        return {"path": m["path"], "backend": "onnx-int8" if m["onnx"] else f"torch-{m['device']}",
-                "temperature": m["temperature"], "revision": m["revision"]}
+        return {
+            "path": m["path"],
+            "backend": "onnx-int8" if m["onnx"] else f"torch-{m['device']}",
+            "temperature": m["temperature"],
+            "revision": m["revision"],
+        }
 
     def _logits(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:
         m = self._loaded
-        enc = m["tokenizer"](premises, hypotheses, truncation=True, max_length=self.max_length, padding=True,
-                             return_tensors="np" if m["onnx"] else "pt")
+        enc = m["tokenizer"](
+            premises,
+            hypotheses,
+            truncation=True,
+            max_length=self.max_length,
+            padding=True,
+            return_tensors="np" if m["onnx"] else "pt",
+        )
         if m["onnx"]:
             feeds = {k: v.astype(np.int64) for k, v in enc.items() if k in m["inputs"]}
             return m["runner"].run(None, feeds)[0]
         enc = {k: v.to(m["device"]) for k, v in enc.items()}
         return m["runner"](**enc).logits.float().cpu().numpy()
 
-    def predict(self, premises: Sequence[str], hypotheses: Sequence[str], *, show_progress: bool | None = None
-                ) -> pd.DataFrame:
+    def predict(
+        self, premises: Sequence[str], hypotheses: Sequence[str], *, show_progress: bool | None = None
+    ) -> pd.DataFrame:
         """Probabilities for each (premise, hypothesis) pair, in input order.
 
         Pairs are sorted by length for batching and scattered back, so padding stays small.
@@ -179,16 +209,20 @@ class CrossEncoderNLI:
         if len(premises) != len(hypotheses):
             raise ValueError(f"{len(premises)} premises but {len(hypotheses)} hypotheses")
         if not premises:
-            return pd.DataFrame({c: pd.Series(dtype=bool if c == "truncated" else float) for c in NLI_COLUMNS})
+            return pd.DataFrame(
+                {c: pd.Series(dtype=bool if c == "truncated" else float) for c in NLI_COLUMNS}
+            )
         m = self._loaded
-        lengths = np.array([len(ids) for ids in m["tokenizer"](premises, hypotheses, truncation=False)["input_ids"]])
+        lengths = np.array(
+            [len(ids) for ids in m["tokenizer"](premises, hypotheses, truncation=False)["input_ids"]]
+        )
         order = np.argsort(-lengths, kind="stable")
         chunks = []
         steps = range(0, len(order), self.batch_size)
         if show_progress is None:
             show_progress = len(order) > 20 * self.batch_size and logger.isEnabledFor(logging.INFO)
         for i in tqdm(steps, desc="NLI", disable=not show_progress, unit="batch"):
-            idx = order[i: i + self.batch_size]
+            idx = order[i : i + self.batch_size]
             chunks.append((idx, self._logits([premises[j] for j in idx], [hypotheses[j] for j in idx])))
         logits = np.zeros((len(premises), chunks[0][1].shape[1]), dtype=np.float64)
         for idx, block in chunks:
@@ -197,8 +231,12 @@ class CrossEncoderNLI:
         probs = np.exp(z - z.max(1, keepdims=True))
         probs /= probs.sum(1, keepdims=True)
         lab = m["labels"]
-        out = pd.DataFrame({name: probs[:, lab[name]] if name in lab else 0.0
-                            for name in ("entailment", "neutral", "contradiction")})
+        out = pd.DataFrame(
+            {
+                name: probs[:, lab[name]] if name in lab else 0.0
+                for name in ("entailment", "neutral", "contradiction")
+            }
+        )
         out["truncated"] = lengths > self.max_length
         return out
 
@@ -212,7 +250,9 @@ def load_nli(model: str | os.PathLike | NLIScorer = "auto", **kwargs) -> NLIScor
     """
     if not isinstance(model, (str, os.PathLike)):
         if not isinstance(model, NLIScorer):
-            raise TypeError(f"nli must be a path, a hub name or an object with predict(premises, hypotheses), not {model!r}")
+            raise TypeError(
+                f"nli must be a path, a hub name or an object with predict(premises, hypotheses), not {model!r}"
+            )
         return model
     return CrossEncoderNLI(model, **kwargs)
 
@@ -231,8 +271,12 @@ def score_pairs(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) ->
     scored = scorer.predict(unique["premise"].tolist(), unique["hypothesis"].tolist())
     if "truncated" not in scored:
         scored = scored.assign(truncated=False)
-    scored = stream.merge(pd.concat([unique, scored.reset_index(drop=True)], axis=1),
-                          on=["premise", "hypothesis"], how="left", validate="many_to_one")
+    scored = stream.merge(
+        pd.concat([unique, scored.reset_index(drop=True)], axis=1),
+        on=["premise", "hypothesis"],
+        how="left",
+        validate="many_to_one",
+    )
     n = len(out)
     for key, col in (("entail", "entailment"), ("contra", "contradiction"), ("neutral", "neutral")):
         out[f"p_{key}_ab"] = scored[col].to_numpy()[:n]
@@ -240,6 +284,8 @@ def score_pairs(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) ->
     trunc = scored["truncated"].to_numpy(dtype=bool)
     out["truncated"] = trunc[:n] | trunc[n:]
     if out["truncated"].any():
-        logger.warning("%d pair(s) were longer than the NLI model's window and were cut; see pairs.truncated",
-                       int(out["truncated"].sum()))
+        logger.warning(
+            "%d pair(s) were longer than the NLI model's window and were cut; see pairs.truncated",
+            int(out["truncated"].sum()),
+        )
     return out

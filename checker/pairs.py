@@ -46,7 +46,9 @@ def lexical_neighbours(texts: Sequence[str], k: int, *, min_similarity: float = 
 
     n = len(texts)
     k = min(k, n - 1)
-    empty = pd.DataFrame({"a": pd.Series(dtype=int), "b": pd.Series(dtype=int), "lexical": pd.Series(dtype=float)})
+    empty = pd.DataFrame(
+        {"a": pd.Series(dtype=int), "b": pd.Series(dtype=int), "lexical": pd.Series(dtype=float)}
+    )
     if k <= 0:
         return empty
     try:
@@ -56,17 +58,21 @@ def lexical_neighbours(texts: Sequence[str], k: int, *, min_similarity: float = 
     chunk = max(64, 20_000_000 // n)  # dense score block of at most ~160 MB
     parts = []
     for start in range(0, n, chunk):
-        block = (matrix[start: start + chunk] @ matrix.T).toarray()
+        block = (matrix[start : start + chunk] @ matrix.T).toarray()
         rows = np.arange(block.shape[0])
         block[rows, rows + start] = -1.0
         top = np.argpartition(-block, k - 1, axis=1)[:, :k]
         score = np.take_along_axis(block, top, axis=1)
-        parts.append(pd.DataFrame({"a": np.repeat(rows + start, k), "b": top.ravel(), "lexical": score.ravel()}))
+        parts.append(
+            pd.DataFrame({"a": np.repeat(rows + start, k), "b": top.ravel(), "lexical": score.ravel()})
+        )
     out = pd.concat(parts, ignore_index=True)
     return out[out["lexical"] >= min_similarity].reset_index(drop=True)
 
 
-def select_pairs(claims: pd.DataFrame, neighbours: pd.DataFrame, config: PairConfig | None = None) -> pd.DataFrame:
+def select_pairs(
+    claims: pd.DataFrame, neighbours: pd.DataFrame, config: PairConfig | None = None
+) -> pd.DataFrame:
     """Turn neighbour rows (positional a, b over ``claims`` rows) into claim pairs.
 
     ``neighbours`` has ``similarity`` (embedding cosine) and, for lexical candidates, a ``lexical``
@@ -81,17 +87,28 @@ def select_pairs(claims: pd.DataFrame, neighbours: pd.DataFrame, config: PairCon
     dense = nn[nn["lexical"].isna() & (nn["similarity"] >= config.min_similarity)]
     dense = dense.sort_values(["a", "similarity"], ascending=[True, False], kind="stable")
     lexical = nn[nn["lexical"].notna()].sort_values(["a", "lexical"], ascending=[True, False], kind="stable")
-    nn = pd.concat([dense.groupby("a", sort=False).head(config.neighbours),
-                    lexical.groupby("a", sort=False).head(config.lexical_neighbours)])
+    nn = pd.concat(
+        [
+            dense.groupby("a", sort=False).head(config.neighbours),
+            lexical.groupby("a", sort=False).head(config.lexical_neighbours),
+        ]
+    )
     ids = claims["claim_id"].to_numpy()
     arts = claims["article_id"].to_numpy()
     a, b = nn["a"].to_numpy(dtype=int), nn["b"].to_numpy(dtype=int)
     keep = np.ones(len(a), dtype=bool) if config.intra_article else arts[a] != arts[b]
     a, b, sim = a[keep], b[keep], nn["similarity"].to_numpy(dtype=float)[keep]
     a, b = np.where(ids[a] <= ids[b], a, b), np.where(ids[a] <= ids[b], b, a)  # claim_a < claim_b
-    out = pd.DataFrame({
-        "claim_a": ids[a], "claim_b": ids[b], "article_a": arts[a], "article_b": arts[b],
-        "similarity": sim.round(6), "kind": np.where(arts[a] == arts[b], "intra", "cross"),
-    }, columns=PAIR_COLUMNS)
+    out = pd.DataFrame(
+        {
+            "claim_a": ids[a],
+            "claim_b": ids[b],
+            "article_a": arts[a],
+            "article_b": arts[b],
+            "similarity": sim.round(6),
+            "kind": np.where(arts[a] == arts[b], "intra", "cross"),
+        },
+        columns=PAIR_COLUMNS,
+    )
     out = out.sort_values(["claim_a", "claim_b"]).drop_duplicates(["claim_a", "claim_b"])
     return out.reset_index(drop=True)

@@ -61,7 +61,9 @@ class CheckResult:
 
         unknown = set(formats) - set(FORMATS)
         if unknown:
-            raise CheckerError(f"unknown report format(s) {sorted(unknown)}; choose from {', '.join(FORMATS)}")
+            raise CheckerError(
+                f"unknown report format(s) {sorted(unknown)}; choose from {', '.join(FORMATS)}"
+            )
         out = Path(out)
         if not force and (out / "run.json").exists():
             raise CheckerError(f"{out} already holds a run (run.json); use --force or another --out folder")
@@ -74,12 +76,19 @@ class CheckResult:
 
         if "csv" in formats:
             articles = self.articles.assign(removed=self.articles["removed"].map(json.dumps))
-            for name, frame in (("articles", articles), ("claims", self.claims), ("pairs", self.pairs),
-                                ("clusters", self.clusters.assign(claim_ids=self.clusters["claim_ids"].map(" ".join)))):
+            for name, frame in (
+                ("articles", articles),
+                ("claims", self.claims),
+                ("pairs", self.pairs),
+                ("clusters", self.clusters.assign(claim_ids=self.clusters["claim_ids"].map(" ".join))),
+            ):
                 frame.to_csv(out / f"{name}.csv", index=False)
                 written.append(out / f"{name}.csv")
         if "json" in formats:
-            put("findings.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in self.findings.to_dict("records")))
+            put(
+                "findings.jsonl",
+                "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in self.findings.to_dict("records")),
+            )
         if "html" in formats:
             put("report.html", render_html(self))
         if "md" in formats:
@@ -90,7 +99,15 @@ class CheckResult:
 
 def _versions() -> dict[str, str]:
     found = {}
-    for pkg in ("claim-checker", "torch", "transformers", "sentence-transformers", "spacy", "trafilatura", "pandas"):
+    for pkg in (
+        "claim-checker",
+        "torch",
+        "transformers",
+        "sentence-transformers",
+        "spacy",
+        "trafilatura",
+        "pandas",
+    ):
         try:
             found[pkg] = version(pkg)
         except PackageNotFoundError:
@@ -108,8 +125,14 @@ class Checker:
         nlp: a spaCy Language for sentences; default en_core_web_sm.
     """
 
-    def __init__(self, config: CheckConfig | None = None, *, embedder: Embedder | str | None = None,
-                 nli: NLIScorer | str | None = None, nlp: Any = None):
+    def __init__(
+        self,
+        config: CheckConfig | None = None,
+        *,
+        embedder: Embedder | str | None = None,
+        nli: NLIScorer | str | None = None,
+        nlp: Any = None,
+    ):
         self.config = config or CheckConfig()
         self._embedder = embedder
         self._nli = nli
@@ -123,8 +146,13 @@ class Checker:
     @functools.cached_property
     def nli(self) -> NLIScorer:
         c = self.config.nli
-        return load_nli(self._nli or c.model, batch_size=c.batch_size, max_length=c.max_length,
-                        device=c.device, backend=c.backend)
+        return load_nli(
+            self._nli or c.model,
+            batch_size=c.batch_size,
+            max_length=c.max_length,
+            device=c.device,
+            backend=c.backend,
+        )
 
     @functools.cached_property
     def nlp(self) -> Any:
@@ -146,23 +174,40 @@ class Checker:
         lap("ingest")
         claims, residue = claims_step.extract_claims(articles, config=cfg.claims, nlp=self.nlp)
         lap("claims")
-        vectors = self.embedder.encode(claims["text"].tolist()) if len(claims) else np.zeros((0, 1), np.float32)
+        vectors = (
+            self.embedder.encode(claims["text"].tolist()) if len(claims) else np.zeros((0, 1), np.float32)
+        )
         lap("embed")
         k = max(cfg.pairs.neighbours, 10)
-        nn = cluster.nearest_neighbours(vectors, k, min_similarity=min(cfg.pairs.min_similarity,
-                                                                      1 - cfg.cluster.distance_threshold))
-        claims = claims.assign(cluster_id=cluster.cluster_claims(
-            claims["claim_id"].tolist(), vectors, distance_threshold=cfg.cluster.distance_threshold, neighbours=nn))
+        nn = cluster.nearest_neighbours(
+            vectors, k, min_similarity=min(cfg.pairs.min_similarity, 1 - cfg.cluster.distance_threshold)
+        )
+        claims = claims.assign(
+            cluster_id=cluster.cluster_claims(
+                claims["claim_id"].tolist(),
+                vectors,
+                distance_threshold=cfg.cluster.distance_threshold,
+                neighbours=nn,
+            )
+        )
         lap("cluster")
-        lexical = pairs.lexical_neighbours(claims["text"].tolist(), cfg.pairs.lexical_neighbours,
-                                           min_similarity=cfg.pairs.min_lexical)
-        lexical["similarity"] = np.einsum("ij,ij->i", vectors[lexical["a"]], vectors[lexical["b"]]).astype(float)
+        lexical = pairs.lexical_neighbours(
+            claims["text"].tolist(), cfg.pairs.lexical_neighbours, min_similarity=cfg.pairs.min_lexical
+        )
+        lexical["similarity"] = np.einsum("ij,ij->i", vectors[lexical["a"]], vectors[lexical["b"]]).astype(
+            float
+        )
         scored = pairs.select_pairs(claims, pd.concat([nn, lexical], ignore_index=True), cfg.pairs)
-        nli_input = claims.assign(text=claims["text"].map(claims_step.strip_attribution)) \
-            if cfg.nli.strip_attribution else claims
+        nli_input = (
+            claims.assign(text=claims["text"].map(claims_step.strip_attribution))
+            if cfg.nli.strip_attribution
+            else claims
+        )
         scored = nli.score_pairs(scored, nli_input, self.nli) if len(scored) else _empty_scored(scored)
         lap("nli")
-        articles, claims, scored, findings = relations.conclude(articles, claims, scored, residue, cfg.relations)
+        articles, claims, scored, findings = relations.conclude(
+            articles, claims, scored, residue, cfg.relations
+        )
         clusters = cluster.summarise_clusters(claims, vectors)
         lap("relations")
         timings["total"] = round(time.perf_counter() - started, 3)
@@ -171,20 +216,37 @@ class Checker:
             "versions": _versions(),
             "models": self._model_info(len(claims), len(scored)),
             "config": cfg.to_dict(),
-            "counts": {"articles": len(articles), "claims": len(claims), "clusters": len(clusters),
-                       "pairs": len(scored), "findings": int(len(findings)), "skipped": len(skipped),
-                       "findings_by_kind": findings["kind"].value_counts().to_dict() if len(findings) else {},
-                       "truncated_pairs": int(scored["truncated"].sum()) if len(scored) else 0},
+            "counts": {
+                "articles": len(articles),
+                "claims": len(claims),
+                "clusters": len(clusters),
+                "pairs": len(scored),
+                "findings": int(len(findings)),
+                "skipped": len(skipped),
+                "findings_by_kind": findings["kind"].value_counts().to_dict() if len(findings) else {},
+                "truncated_pairs": int(scored["truncated"].sum()) if len(scored) else 0,
+            },
             "timings_s": timings,
             "skipped": skipped.to_dict("records"),
         }
-        return CheckResult(articles=articles, claims=claims, clusters=clusters, pairs=scored,
-                           findings=findings, skipped=skipped, residue=residue, run=run)
+        return CheckResult(
+            articles=articles,
+            claims=claims,
+            clusters=clusters,
+            pairs=scored,
+            findings=findings,
+            skipped=skipped,
+            residue=residue,
+            run=run,
+        )
 
     def _model_info(self, n_claims: int, n_pairs: int) -> dict:
         meta = getattr(self.nlp, "meta", {})
-        info = {"spacy": f"{meta.get('lang', '')}_{meta.get('name', type(self.nlp).__name__)}-{meta.get('version', '')}",
-                "claims": self.config.claims.name, "cluster": self.config.cluster.name}
+        info = {
+            "spacy": f"{meta.get('lang', '')}_{meta.get('name', type(self.nlp).__name__)}-{meta.get('version', '')}",
+            "claims": self.config.claims.name,
+            "cluster": self.config.cluster.name,
+        }
         if n_claims:
             info["embedder"] = getattr(self.embedder, "info", type(self.embedder).__name__)
         if n_pairs:

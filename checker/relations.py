@@ -38,8 +38,13 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None) -
     contra = (out["p_contra_ab"].to_numpy() + out["p_contra_ba"].to_numpy()) / 2  # symmetric: both directions
     t, m = config.entail_threshold, config.strength_margin
     out["relation"] = np.select(
-        [contra >= config.contra_threshold, (e_ab >= t) & (e_ba >= t), (e_ab >= t) & (e_ab - e_ba >= m),
-         (e_ba >= t) & (e_ba - e_ab >= m), out["similarity"].to_numpy() >= config.related_similarity],
+        [
+            contra >= config.contra_threshold,
+            (e_ab >= t) & (e_ba >= t),
+            (e_ab >= t) & (e_ab - e_ba >= m),
+            (e_ba >= t) & (e_ba - e_ab >= m),
+            out["similarity"].to_numpy() >= config.related_similarity,
+        ],
         ["contradiction", "equivalent", "a_stronger", "b_stronger", "related"],
         default="unrelated",
     )
@@ -52,8 +57,16 @@ def _finding_id(kind: str, claim_ids: list[str], extra: str = "") -> str:
 
 def _claim_refs(claims: pd.DataFrame, ids: list[str]) -> list[dict]:
     rows = claims.loc[ids]
-    return [{"claim_id": cid, "article_id": r.article_id, "text": r.text, "start": int(r.start), "end": int(r.end)}
-            for cid, r in zip(ids, rows.itertuples(), strict=True)]
+    return [
+        {
+            "claim_id": cid,
+            "article_id": r.article_id,
+            "text": r.text,
+            "start": int(r.start),
+            "end": int(r.end),
+        }
+        for cid, r in zip(ids, rows.itertuples(), strict=True)
+    ]
 
 
 def _source(articles: pd.DataFrame, article_id: str) -> str:
@@ -66,8 +79,9 @@ def _quote(text: str, limit: int = 140) -> str:
     return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
 
 
-def pair_findings(pairs: pd.DataFrame, claims: pd.DataFrame, articles: pd.DataFrame,
-                  config: RelationConfig | None = None) -> list[dict]:
+def pair_findings(
+    pairs: pd.DataFrame, claims: pd.DataFrame, articles: pd.DataFrame, config: RelationConfig | None = None
+) -> list[dict]:
     """Findings from labelled pairs: contradictions, stronger claims and detail mismatches.
 
     Detail mismatches are checked on every scored pair, whatever NLI said, and merged into one
@@ -84,40 +98,74 @@ def pair_findings(pairs: pd.DataFrame, claims: pd.DataFrame, articles: pd.DataFr
         a, b = by_id.loc[p.claim_a], by_id.loc[p.claim_b]
         src_a, src_b = _source(arts, p.article_a), _source(arts, p.article_b)
         ids = [p.claim_a, p.claim_b]
-        details = [] if p.relation == "unrelated" else diff_details(
-            a.text, b.text, name_similarity=config.entity_similarity)
+        details = (
+            []
+            if p.relation == "unrelated"
+            else diff_details(a.text, b.text, name_similarity=config.entity_similarity)
+        )
         if details:
             pass  # a name, figure or date differs: the detail finding below is the specific report
         elif p.relation == "contradiction":
             kind = "intra_article_conflict" if p.article_a == p.article_b else "contradiction"
-            where = f"{src_a} contradicts itself" if kind != "contradiction" else f"{src_a} and {src_b} contradict each other"
-            findings.append({"kind": kind, "score": float(max(p.p_contra_ab, p.p_contra_ba)), "cluster_id": a.cluster_id,
-                             "explanation": f"{where}: {_quote(a.text)} vs {_quote(b.text)}.", "ids": ids})
+            where = (
+                f"{src_a} contradicts itself"
+                if kind != "contradiction"
+                else f"{src_a} and {src_b} contradict each other"
+            )
+            findings.append(
+                {
+                    "kind": kind,
+                    "score": float(max(p.p_contra_ab, p.p_contra_ba)),
+                    "cluster_id": a.cluster_id,
+                    "explanation": f"{where}: {_quote(a.text)} vs {_quote(b.text)}.",
+                    "ids": ids,
+                }
+            )
         elif p.relation in ("a_stronger", "b_stronger") and p.article_a != p.article_b:
             strong, weak = (a, b) if p.relation == "a_stronger" else (b, a)
             s_src, w_src = (src_a, src_b) if p.relation == "a_stronger" else (src_b, src_a)
-            e_sw, e_ws = (p.p_entail_ab, p.p_entail_ba) if p.relation == "a_stronger" else (p.p_entail_ba, p.p_entail_ab)
+            e_sw, e_ws = (
+                (p.p_entail_ab, p.p_entail_ba)
+                if p.relation == "a_stronger"
+                else (p.p_entail_ba, p.p_entail_ab)
+            )
             hedge = f" ({w_src} hedges: {weak.hedges})" if weak.hedges else ""
-            findings.append({
-                "kind": "stronger_claim", "score": float(e_sw - e_ws), "cluster_id": a.cluster_id,
-                "ids": [strong.name, weak.name],
-                "explanation": f"{s_src} states more than {w_src} supports: {_quote(strong.text)} implies "
-                               f"{_quote(weak.text)}, but not the reverse{hedge}.",
-            })
+            findings.append(
+                {
+                    "kind": "stronger_claim",
+                    "score": float(e_sw - e_ws),
+                    "cluster_id": a.cluster_id,
+                    "ids": [strong.name, weak.name],
+                    "explanation": f"{s_src} states more than {w_src} supports: {_quote(strong.text)} implies "
+                    f"{_quote(weak.text)}, but not the reverse{hedge}.",
+                }
+            )
         for kind, value_a, value_b in details:
             key = (kind, _difference(value_a, value_b))  # one finding per difference, across clusters
-            entry = merged.setdefault(key, {
-                "kind": kind, "cluster_id": a.cluster_id, "ids": [], "sources": {}, "values": {},
-                "score": float(max(p.p_contra_ab, p.p_contra_ba, 1 - min(p.p_entail_ab, p.p_entail_ba))),
-            })
+            entry = merged.setdefault(
+                key,
+                {
+                    "kind": kind,
+                    "cluster_id": a.cluster_id,
+                    "ids": [],
+                    "sources": {},
+                    "values": {},
+                    "score": float(max(p.p_contra_ab, p.p_contra_ba, 1 - min(p.p_entail_ab, p.p_entail_ba))),
+                },
+            )
             entry["ids"] += [i for i in ids if i not in entry["ids"]]
             shown = _shown if kind == "entity_mismatch" else (lambda v, _: v)
-            for cid, value, src in ((p.claim_a, shown(value_a, key[1]), src_a), (p.claim_b, shown(value_b, key[1]), src_b)):
+            for cid, value, src in (
+                (p.claim_a, shown(value_a, key[1]), src_a),
+                (p.claim_b, shown(value_b, key[1]), src_b),
+            ):
                 entry["sources"].setdefault(value, set()).add(src)
                 entry["values"].setdefault(cid, value)
     for entry in merged.values():
-        said = "; ".join(f"{_join(s)} {'say' if len(s) > 1 else 'says'} “{v}”"
-                         for v, s in sorted(entry.pop("sources").items()))
+        said = "; ".join(
+            f"{_join(s)} {'say' if len(s) > 1 else 'says'} “{v}”"
+            for v, s in sorted(entry.pop("sources").items())
+        )
         entry["explanation"] = f"Claims about one fact disagree ({_DETAIL_WORDS[entry['kind']]}): {said}."
         findings.append(entry)
     return findings
@@ -151,16 +199,25 @@ def claim_status(claims: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
     cross = pairs[pairs["article_a"] != pairs["article_b"]]
     rel = cross["relation"]
     contradicted = set(cross.loc[rel == "contradiction", ["claim_a", "claim_b"]].to_numpy().ravel())
-    contested = set(cross.loc[rel == "a_stronger", "claim_a"]) | set(cross.loc[rel == "b_stronger", "claim_b"])
-    supports = pd.concat([
-        cross.loc[rel.isin(["equivalent", "b_stronger"]), ["claim_a", "article_b"]].set_axis(["claim", "by"], axis=1),
-        cross.loc[rel.isin(["equivalent", "a_stronger"]), ["claim_b", "article_a"]].set_axis(["claim", "by"], axis=1),
-    ])
+    contested = set(cross.loc[rel == "a_stronger", "claim_a"]) | set(
+        cross.loc[rel == "b_stronger", "claim_b"]
+    )
+    supports = pd.concat(
+        [
+            cross.loc[rel.isin(["equivalent", "b_stronger"]), ["claim_a", "article_b"]].set_axis(
+                ["claim", "by"], axis=1
+            ),
+            cross.loc[rel.isin(["equivalent", "a_stronger"]), ["claim_b", "article_a"]].set_axis(
+                ["claim", "by"], axis=1
+            ),
+        ]
+    )
     n_sources = supports.drop_duplicates().groupby("claim").size()
     out["n_sources"] = out["claim_id"].map(n_sources).fillna(0).astype(int)
     out["status"] = np.select(
         [out["claim_id"].isin(contradicted), out["claim_id"].isin(contested), out["n_sources"] > 0],
-        ["contradicted", "contested", "corroborated"], default="single_source",
+        ["contradicted", "contested", "corroborated"],
+        default="single_source",
     )
     return out
 
@@ -188,8 +245,13 @@ def article_scores(articles: pd.DataFrame, claims: pd.DataFrame, residue: pd.Dat
     return out[[c for c in out.columns if c not in ARTICLE_SCORES] + ARTICLE_SCORES]
 
 
-def other_findings(claims: pd.DataFrame, residue: pd.DataFrame, articles: pd.DataFrame, pairs: pd.DataFrame,
-                   config: RelationConfig | None = None) -> list[dict]:
+def other_findings(
+    claims: pd.DataFrame,
+    residue: pd.DataFrame,
+    articles: pd.DataFrame,
+    pairs: pd.DataFrame,
+    config: RelationConfig | None = None,
+) -> list[dict]:
     """Generated-text residue (one finding per article and pattern) and single-source claims.
 
     A claim is reported as single-source when nothing from another outlet supports it (status
@@ -201,26 +263,48 @@ def other_findings(claims: pd.DataFrame, residue: pd.DataFrame, articles: pd.Dat
     findings = []
     for (article_id, pattern), spans in residue.groupby(["article_id", "pattern"], sort=True):
         quoted = ", ".join(_quote(t, 60) for t in spans["text"].drop_duplicates().head(3))
-        findings.append({
-            "kind": "generated_residue", "score": 1.0, "cluster_id": "",
-            "explanation": f"{_source(arts, article_id)} contains generated-text residue ({pattern}): {quoted}.",
-            "refs": [{"claim_id": "", "article_id": article_id, "text": r.text, "start": int(r.start), "end": int(r.end)}
-                     for r in spans.itertuples()],
-        })
+        findings.append(
+            {
+                "kind": "generated_residue",
+                "score": 1.0,
+                "cluster_id": "",
+                "explanation": f"{_source(arts, article_id)} contains generated-text residue ({pattern}): {quoted}.",
+                "refs": [
+                    {
+                        "claim_id": "",
+                        "article_id": article_id,
+                        "text": r.text,
+                        "start": int(r.start),
+                        "end": int(r.end),
+                    }
+                    for r in spans.itertuples()
+                ],
+            }
+        )
     if articles["article_id"].nunique() < 2:
         return findings
     cross = pairs[pairs["article_a"] != pairs["article_b"]]
-    closest = pd.concat([cross[["claim_a", "similarity"]].set_axis(["claim", "similarity"], axis=1),
-                         cross[["claim_b", "similarity"]].set_axis(["claim", "similarity"], axis=1)])
+    closest = pd.concat(
+        [
+            cross[["claim_a", "similarity"]].set_axis(["claim", "similarity"], axis=1),
+            cross[["claim_b", "similarity"]].set_axis(["claim", "similarity"], axis=1),
+        ]
+    )
     closest = closest.groupby("claim")["similarity"].max()
-    alone = claims[(claims["status"] == "single_source")
-                   & (claims["claim_id"].map(closest).fillna(0.0) < config.single_source_similarity)]
+    alone = claims[
+        (claims["status"] == "single_source")
+        & (claims["claim_id"].map(closest).fillna(0.0) < config.single_source_similarity)
+    ]
     for row in alone.sort_values("claim_id").itertuples():
-        findings.append({
-            "kind": "single_source", "score": float(0.5 * (1 - row.hedge_score)), "cluster_id": row.cluster_id,
-            "explanation": f"Only {_source(arts, row.article_id)} reports this: {_quote(row.text)}.",
-            "ids": [row.claim_id],
-        })
+        findings.append(
+            {
+                "kind": "single_source",
+                "score": float(0.5 * (1 - row.hedge_score)),
+                "cluster_id": row.cluster_id,
+                "explanation": f"Only {_source(arts, row.article_id)} reports this: {_quote(row.text)}.",
+                "ids": [row.claim_id],
+            }
+        )
     return findings
 
 
@@ -236,21 +320,45 @@ def findings_frame(findings: list[dict], claims: pd.DataFrame) -> pd.DataFrame:
             if ref["claim_id"] in f.get("values", {}):
                 ref["value"] = f["values"][ref["claim_id"]]
         extra = "|".join(f"{r['article_id']}:{r['start']}" for r in refs)
-        rows.append({"finding_id": _finding_id(f["kind"], [r["claim_id"] for r in refs], extra),
-                     "kind": f["kind"], "score": round(float(f["score"]), 4), "cluster_id": f["cluster_id"],
-                     "explanation": f["explanation"], "claims": refs})
-    order = {k: i for i, k in enumerate(
-        ["contradiction", "intra_article_conflict", "stronger_claim", "entity_mismatch", "number_mismatch",
-         "date_mismatch", "generated_residue", "single_source"])}
+        rows.append(
+            {
+                "finding_id": _finding_id(f["kind"], [r["claim_id"] for r in refs], extra),
+                "kind": f["kind"],
+                "score": round(float(f["score"]), 4),
+                "cluster_id": f["cluster_id"],
+                "explanation": f["explanation"],
+                "claims": refs,
+            }
+        )
+    order = {
+        k: i
+        for i, k in enumerate(
+            [
+                "contradiction",
+                "intra_article_conflict",
+                "stronger_claim",
+                "entity_mismatch",
+                "number_mismatch",
+                "date_mismatch",
+                "generated_residue",
+                "single_source",
+            ]
+        )
+    }
     frame = pd.DataFrame(rows, columns=FINDINGS).drop_duplicates("finding_id")
-    frame = frame.assign(_k=frame["kind"].map(order)).sort_values(["_k", "score", "finding_id"],
-                                                                  ascending=[True, False, True])
+    frame = frame.assign(_k=frame["kind"].map(order)).sort_values(
+        ["_k", "score", "finding_id"], ascending=[True, False, True]
+    )
     return frame.drop(columns="_k").reset_index(drop=True)
 
 
-def conclude(articles: pd.DataFrame, claims: pd.DataFrame, pairs: pd.DataFrame, residue: pd.DataFrame,
-             config: RelationConfig | None = None
-             ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def conclude(
+    articles: pd.DataFrame,
+    claims: pd.DataFrame,
+    pairs: pd.DataFrame,
+    residue: pd.DataFrame,
+    config: RelationConfig | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Scored pairs -> (articles with scores, claims with status, labelled pairs, findings).
 
     The one sequence both the batch checker and the nightly job run, so they cannot drift apart.

@@ -60,11 +60,24 @@ from checker.errors import SchemaError
 
 ARTICLES = ["article_id", "source", "title", "url", "published", "path", "text", "removed"]
 CLAIMS = [  # the first eight are the claims.csv contract of issue #2, in its order
-    "claim_id", "article_id", "text", "start", "end", "attribution", "hedges", "cluster_id",
-    "sentence_idx", "hedge_score",
+    "claim_id",
+    "article_id",
+    "text",
+    "start",
+    "end",
+    "attribution",
+    "hedges",
+    "cluster_id",
+    "sentence_idx",
+    "hedge_score",
 ]
 ARTICLE_SCORES = [
-    "n_claims", "n_corroborated", "n_contested", "n_contradicted", "n_single_source", "n_residue",
+    "n_claims",
+    "n_corroborated",
+    "n_contested",
+    "n_contradicted",
+    "n_single_source",
+    "n_residue",
     "consistency",
 ]
 CLAIM_STATUS = ["status", "n_sources"]
@@ -72,17 +85,34 @@ CLAIM_STATUSES = ("corroborated", "contested", "contradicted", "single_source")
 RESIDUE = ["article_id", "text", "start", "end", "pattern"]
 CLUSTERS = ["cluster_id", "n_claims", "n_articles", "representative", "status", "claim_ids"]
 PAIRS = [
-    "claim_a", "claim_b", "article_a", "article_b", "similarity", "kind",
-    "p_entail_ab", "p_contra_ab", "p_neutral_ab", "p_entail_ba", "p_contra_ba", "p_neutral_ba",
-    "truncated", "relation",
+    "claim_a",
+    "claim_b",
+    "article_a",
+    "article_b",
+    "similarity",
+    "kind",
+    "p_entail_ab",
+    "p_contra_ab",
+    "p_neutral_ab",
+    "p_entail_ba",
+    "p_contra_ba",
+    "p_neutral_ba",
+    "truncated",
+    "relation",
 ]
 FINDINGS = ["finding_id", "kind", "score", "cluster_id", "explanation", "claims"]
 SKIPPED = ["input", "line", "step", "error"]
 
 RELATIONS = ("equivalent", "a_stronger", "b_stronger", "contradiction", "related", "unrelated")
 FINDING_KINDS = (
-    "contradiction", "stronger_claim", "entity_mismatch", "number_mismatch", "date_mismatch",
-    "intra_article_conflict", "generated_residue", "single_source",
+    "contradiction",
+    "stronger_claim",
+    "entity_mismatch",
+    "number_mismatch",
+    "date_mismatch",
+    "intra_article_conflict",
+    "generated_residue",
+    "single_source",
 )
 
 

@@ -149,7 +149,8 @@ class Store(StoreBase):
     def vectors(self, embed_key: str, claim_ids: Sequence[str]) -> np.ndarray:
         """Vectors of the given claims, in the given order (StoreError when one is missing)."""
         sql = "SELECT claim_id, vector FROM embeddings WHERE embed_key = ? AND claim_id IN ({ids})"
-        found = self._in(sql, list(claim_ids), ["claim_id", "vector"], [embed_key]).set_index("claim_id")
+        unique = list(dict.fromkeys(claim_ids))  # a claim asked for twice must not be fetched twice
+        found = self._in(sql, unique, ["claim_id", "vector"], [embed_key]).set_index("claim_id")
         missing = [c for c in claim_ids if c not in found.index]
         if missing:
             msg = f"{len(missing)} claim(s) have no vector (e.g. {missing[0]}); run `checker nightly` again"

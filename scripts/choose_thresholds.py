@@ -24,8 +24,14 @@ def sweep(probs: np.ndarray, gold: np.ndarray, grid: np.ndarray) -> pd.DataFrame
     for t in grid:
         pred = probs >= t
         tp = int((pred & gold).sum())
-        rows.append({"threshold": round(float(t), 2), "precision": tp / max(int(pred.sum()), 1),
-                     "recall": tp / max(int(gold.sum()), 1), "predicted": int(pred.sum())})
+        rows.append(
+            {
+                "threshold": round(float(t), 2),
+                "precision": tp / max(int(pred.sum()), 1),
+                "recall": tp / max(int(gold.sum()), 1),
+                "predicted": int(pred.sum()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -43,8 +49,10 @@ def main(argv: list[str] | None = None) -> None:
     probs = nli.predict(dev["premise"].tolist(), dev["hypothesis"].tolist())
     # Contradiction is symmetric: the pipeline scores it as the mean of both directions.
     reverse = nli.predict(dev["hypothesis"].tolist(), dev["premise"].tolist())
-    scores = {"contradiction": (probs["contradiction"] + reverse["contradiction"]).to_numpy() / 2,
-              "entailment": probs["entailment"].to_numpy()}
+    scores = {
+        "contradiction": (probs["contradiction"] + reverse["contradiction"]).to_numpy() / 2,
+        "entailment": probs["entailment"].to_numpy(),
+    }
     grid = np.arange(0.3, 0.96, 0.05)
     chosen = {}
     for label in ("contradiction", "entailment"):
@@ -53,7 +61,7 @@ def main(argv: list[str] | None = None) -> None:
         chosen[label] = float(ok["threshold"].min()) if len(ok) else None
         print(f"\n{label} (dev pairs: {len(dev)}, gold {int((dev['label'] == label).sum())})")
         print(table.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
-    print("\nchosen (precision >= %.2f): %s" % (args.precision, json.dumps(chosen)))
+    print(f"\nchosen (precision >= {args.precision:.2f}): {json.dumps(chosen)}")
 
 
 if __name__ == "__main__":

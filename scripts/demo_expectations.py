@@ -18,7 +18,13 @@ from pathlib import Path
 import pandas as pd
 
 EXPECTED = Path(__file__).resolve().parents[1] / "data" / "demo" / "expected.json"
-CONFLICT_KINDS = {"contradiction", "intra_article_conflict", "entity_mismatch", "number_mismatch", "date_mismatch"}
+CONFLICT_KINDS = {
+    "contradiction",
+    "intra_article_conflict",
+    "entity_mismatch",
+    "number_mismatch",
+    "date_mismatch",
+}
 
 
 def _sources(finding: dict, source_of: dict[str, str]) -> set[str]:
@@ -37,21 +43,32 @@ def _matches(entry: dict, finding: dict, source_of: dict[str, str]) -> bool:
     return all(any(s in t for t in texts) for s in entry.get("must_contain", []))
 
 
-def compare(findings: list[dict], claims: pd.DataFrame, pairs: pd.DataFrame, articles: pd.DataFrame,
-            expected_path: Path = EXPECTED) -> dict:
+def compare(
+    findings: list[dict],
+    claims: pd.DataFrame,
+    pairs: pd.DataFrame,
+    articles: pd.DataFrame,
+    expected_path: Path = EXPECTED,
+) -> dict:
     """Return found / missed expectations, spurious findings and broken agreements."""
     expected = json.loads(Path(expected_path).read_text())
-    source_of = dict(zip(articles["article_id"], articles["source"]))
+    source_of = dict(zip(articles["article_id"], articles["source"], strict=True))
     allowed = expected["findings"] + expected.get("may_also_find", [])
     found, missed = [], []
     for entry in expected["findings"]:
         hit = next((f for f in findings if _matches(entry, f, source_of)), None)
         (found if hit else missed).append(entry)
-    spurious = [f for f in findings if f["kind"] in CONFLICT_KINDS | {"stronger_claim"}
-                and not any(_matches({**e, "must_contain": []}, f, source_of) for e in allowed)]
+    spurious = [
+        f
+        for f in findings
+        if f["kind"] in CONFLICT_KINDS | {"stronger_claim"}
+        and not any(_matches({**e, "must_contain": []}, f, source_of) for e in allowed)
+    ]
     broken = []
     contra = pairs[pairs["relation"] == "contradiction"]
-    contra_pairs = set(zip(contra["claim_a"], contra["claim_b"])) | set(zip(contra["claim_b"], contra["claim_a"]))
+    contra_pairs = set(zip(contra["claim_a"], contra["claim_b"], strict=True)) | set(
+        zip(contra["claim_b"], contra["claim_a"], strict=True)
+    )
     for sub_a, sub_b in expected.get("agreeing_pairs", []):
         ids_a = set(claims.loc[claims["text"].str.contains(sub_a, regex=False), "claim_id"])
         ids_b = set(claims.loc[claims["text"].str.contains(sub_b, regex=False), "claim_id"])
@@ -64,27 +81,42 @@ def compare(findings: list[dict], claims: pd.DataFrame, pairs: pd.DataFrame, art
             # detail findings list every claim with the value it states: only opposite sides conflict
             sides = {c["claim_id"]: c.get("value", c["claim_id"]) for c in f["claims"]}
             if f["kind"] in CONFLICT_KINDS and any(
-                    sides[a] != sides[b] for a in ids_a & sides.keys() for b in ids_b & sides.keys()):
+                sides[a] != sides[b] for a in ids_a & sides.keys() for b in ids_b & sides.keys()
+            ):
                 broken.append({"pair": [sub_a, sub_b], "why": f"on opposite sides of a {f['kind']} finding"})
     texts = " ".join(articles["text"])
     leftover = [s for s in expected.get("boilerplate_removed", []) if s in texts]
-    kept = [s for s in expected.get("dropped_sentences", []) if claims["text"].str.contains(s, regex=False).any()]
-    return {"found": found, "missed": missed, "spurious": spurious, "broken_agreements": broken,
-            "boilerplate_left": leftover, "dropped_but_kept": kept}
+    kept = [
+        s for s in expected.get("dropped_sentences", []) if claims["text"].str.contains(s, regex=False).any()
+    ]
+    return {
+        "found": found,
+        "missed": missed,
+        "spurious": spurious,
+        "broken_agreements": broken,
+        "boilerplate_left": leftover,
+        "dropped_but_kept": kept,
+    }
 
 
 def compare_folder(out: Path) -> dict:
     """compare() on the files `checker check` wrote to a folder."""
     out = Path(out)
     findings = [json.loads(line) for line in (out / "findings.jsonl").read_text().splitlines() if line]
-    return compare(findings, pd.read_csv(out / "claims.csv"), pd.read_csv(out / "pairs.csv"),
-                   pd.read_csv(out / "articles.csv", keep_default_na=False))
+    return compare(
+        findings,
+        pd.read_csv(out / "claims.csv"),
+        pd.read_csv(out / "pairs.csv"),
+        pd.read_csv(out / "articles.csv", keep_default_na=False),
+    )
 
 
 def summary(result: dict) -> str:
-    lines = [f"expected findings found: {len(result['found'])} / {len(result['found']) + len(result['missed'])}",
-             f"spurious conflict findings: {len(result['spurious'])}",
-             f"agreeing pairs broken: {len(result['broken_agreements'])}"]
+    lines = [
+        f"expected findings found: {len(result['found'])} / {len(result['found']) + len(result['missed'])}",
+        f"spurious conflict findings: {len(result['spurious'])}",
+        f"agreeing pairs broken: {len(result['broken_agreements'])}",
+    ]
     lines += [f"  missed {e['kind']}: {e.get('must_contain')}" for e in result["missed"]]
     lines += [f"  spurious {f['kind']}: {f['explanation']}" for f in result["spurious"]]
     lines += [f"  broken {b['pair']}: {b['why']}" for b in result["broken_agreements"]]

@@ -36,7 +36,7 @@ def ece(probs: np.ndarray, labels: np.ndarray, bins: int = 15) -> float:
     """Expected calibration error of the top-class confidence (equal-width bins)."""
     conf, pred = probs.max(1), probs.argmax(1)
     total = 0.0
-    for lo, hi in zip(np.linspace(0, 1, bins + 1)[:-1], np.linspace(0, 1, bins + 1)[1:]):
+    for lo, hi in zip(np.linspace(0, 1, bins + 1)[:-1], np.linspace(0, 1, bins + 1)[1:], strict=True):
         mask = (conf > lo) & (conf <= hi)
         if mask.any():
             total += mask.mean() * abs((pred[mask] == labels[mask]).mean() - conf[mask].mean())
@@ -56,15 +56,21 @@ def score_frame(frame: pd.DataFrame, probs: pd.DataFrame) -> dict:
         gold = (frame["label"] == "entailment").to_numpy().astype(int)
         pred = (p[:, 0] >= 0.5).astype(int)
         two = np.stack([1 - p[:, 0], p[:, 0]], 1)
-        return {"n": len(frame), "accuracy": float((pred == gold).mean()), "f1_entailment": f1(pred, gold, 1),
-                "ece": ece(two, gold)}
+        return {
+            "n": len(frame),
+            "accuracy": float((pred == gold).mean()),
+            "f1_entailment": f1(pred, gold, 1),
+            "ece": ece(two, gold),
+        }
     gold = frame["label"].map(LABELS.index).to_numpy()
     pred = p.argmax(1)
     out = {"n": len(frame), "accuracy": float((pred == gold).mean()), "ece": ece(p, gold)}
     for i, name in enumerate(LABELS):
         out[f"f1_{name}"] = f1(pred, gold, i)
-    out["confusion"] = {g: {q: int(((gold == i) & (pred == j)).sum()) for j, q in enumerate(LABELS)}
-                        for i, g in enumerate(LABELS)}
+    out["confusion"] = {
+        g: {q: int(((gold == i) & (pred == j)).sum()) for j, q in enumerate(LABELS)}
+        for i, g in enumerate(LABELS)
+    }
     return out
 
 
@@ -73,7 +79,11 @@ def contradiction_pr(frame: pd.DataFrame, probs: pd.DataFrame) -> dict:
     pred = probs[LABELS].to_numpy().argmax(1) == 2
     gold = (frame["label"] == "contradiction").to_numpy()
     tp = (pred & gold).sum()
-    return {"precision": float(tp / max(pred.sum(), 1)), "recall": float(tp / max(gold.sum(), 1)), "n_gold": int(gold.sum())}
+    return {
+        "precision": float(tp / max(pred.sum(), 1)),
+        "recall": float(tp / max(gold.sum(), 1)),
+        "n_gold": int(gold.sum()),
+    }
 
 
 def hedge_both_directions(frame: pd.DataFrame, probs: pd.DataFrame) -> dict:
@@ -81,9 +91,16 @@ def hedge_both_directions(frame: pd.DataFrame, probs: pd.DataFrame) -> dict:
     rows = frame.assign(pred=[LABELS[i] for i in probs[LABELS].to_numpy().argmax(1)])
     rows = rows[rows["category"].isin(["strength", "hedge"])]
     keyed = {(r.premise, r.hypothesis): r for r in rows.itertuples()}
-    both = [(r.pred == r.label) and (keyed[(r.hypothesis, r.premise)].pred == keyed[(r.hypothesis, r.premise)].label)
-            for r in rows.itertuples() if (r.hypothesis, r.premise) in keyed and r.premise < r.hypothesis]
-    return {"pairs_with_both_directions": len(both), "both_right": float(np.mean(both)) if both else float("nan")}
+    both = [
+        (r.pred == r.label)
+        and (keyed[(r.hypothesis, r.premise)].pred == keyed[(r.hypothesis, r.premise)].label)
+        for r in rows.itertuples()
+        if (r.hypothesis, r.premise) in keyed and r.premise < r.hypothesis
+    ]
+    return {
+        "pairs_with_both_directions": len(both),
+        "both_right": float(np.mean(both)) if both else float("nan"),
+    }
 
 
 def evaluate(model: str, sets: dict[str, pd.DataFrame], limit: int = 0, backend: str = "auto") -> dict:
@@ -111,18 +128,27 @@ def evaluate(model: str, sets: dict[str, pd.DataFrame], limit: int = 0, backend:
 def table(report: dict) -> str:
     lines = ["| set | n | accuracy | F1 ent | F1 neu | F1 con | ECE |", "|---|---|---|---|---|---|---|"]
     for name, r in report["results"].items():
-        cells = [f"{100 * r.get(k, float('nan')):.1f}" for k in ("accuracy", "f1_entailment", "f1_neutral", "f1_contradiction")]
-        lines.append(f"| {name} | {r['n']} | " + " | ".join(cells).replace("nan", "–") + f" | {r['ece']:.3f} |")
+        cells = [
+            f"{100 * r.get(k, float('nan')):.1f}"
+            for k in ("accuracy", "f1_entailment", "f1_neutral", "f1_contradiction")
+        ]
+        lines.append(
+            f"| {name} | {r['n']} | " + " | ".join(cells).replace("nan", "–") + f" | {r['ece']:.3f} |"
+        )
     extra = []
     for name, r in report["results"].items():
         if "contradiction" in r:
             c = r["contradiction"]
-            extra.append(f"- {name}: contradiction precision {100 * c['precision']:.1f} %, recall {100 * c['recall']:.1f} % "
-                         f"({c['n_gold']} gold)")
+            extra.append(
+                f"- {name}: contradiction precision {100 * c['precision']:.1f} %, recall {100 * c['recall']:.1f} % "
+                f"({c['n_gold']} gold)"
+            )
         if "hedge_strength" in r:
             h = r["hedge_strength"]
-            extra.append(f"- {name}: hedge/strength pairs with both directions right: {100 * h['both_right']:.1f} % "
-                         f"of {h['pairs_with_both_directions']}")
+            extra.append(
+                f"- {name}: hedge/strength pairs with both directions right: {100 * h['both_right']:.1f} % "
+                f"of {h['pairs_with_both_directions']}"
+            )
     return "\n".join(lines + [""] + extra)
 
 
@@ -130,7 +156,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", default="auto", help="local folder or hub name (default: bundled)")
     parser.add_argument("--backend", default="torch", choices=["auto", "torch", "onnx"])
-    parser.add_argument("--heldout", default=None, help="heldout.jsonl of a training run (default: models' own)")
+    parser.add_argument(
+        "--heldout", default=None, help="heldout.jsonl of a training run (default: models' own)"
+    )
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated subset of " + ", ".join(SETS))
     parser.add_argument("--limit", type=int, default=0, help="sample at most N pairs per set (0: all)")
     parser.add_argument("--out", default="docs/eval_nli", help="folder for eval.md and eval.json")

@@ -36,7 +36,12 @@ LIMIT_MB = 60
 def train_ok_texts() -> list[str]:
     """English text the shipped model may be derived from (licences: ../shared/data/README.md)."""
     texts: list[str] = []
-    for load in (nli_data.load_snli, nli_data.load_fever_symmetric, nli_data.load_wice, nli_data.load_handwritten):
+    for load in (
+        nli_data.load_snli,
+        nli_data.load_fever_symmetric,
+        nli_data.load_wice,
+        nli_data.load_handwritten,
+    ):
         frame = load()
         texts += frame["premise"].tolist() + frame["hypothesis"].tolist()
     for row in nli_data._jsonl(nli_data.SHARED / "factcheck/wice/dev.jsonl"):
@@ -49,7 +54,9 @@ def _latin_or_symbol(token: str) -> bool:
     for ch in token.removeprefix("##"):
         if ch.isascii() or "LATIN" in unicodedata.name(ch, ""):
             continue
-        if unicodedata.category(ch)[0] in "PSN" and ord(ch) < 0x2E80:  # punctuation, symbols, digits before CJK
+        if (
+            unicodedata.category(ch)[0] in "PSN" and ord(ch) < 0x2E80
+        ):  # punctuation, symbols, digits before CJK
             continue
         return False
     return True
@@ -58,7 +65,7 @@ def _latin_or_symbol(token: str) -> bool:
 def kept_ids(tokenizer, texts: list[str], min_count: int) -> list[int]:
     counts: collections.Counter = collections.Counter()
     for i in range(0, len(texts), 2000):
-        for ids in tokenizer(texts[i: i + 2000], add_special_tokens=False, truncation=False)["input_ids"]:
+        for ids in tokenizer(texts[i : i + 2000], add_special_tokens=False, truncation=False)["input_ids"]:
             counts.update(ids)
     vocab = tokenizer.get_vocab()
     special = set(tokenizer.all_special_ids)
@@ -76,8 +83,12 @@ def prune(model, tokenizer, keep: list[int]):
     from transformers import BertTokenizerFast
 
     inv = {i: t for t, i in tokenizer.get_vocab().items()}
-    new_tok = BertTokenizerFast(vocab={inv[i]: n for n, i in enumerate(keep)}, do_lower_case=True,
-                                tokenize_chinese_chars=True, model_max_length=512)
+    new_tok = BertTokenizerFast(
+        vocab={inv[i]: n for n, i in enumerate(keep)},
+        do_lower_case=True,
+        tokenize_chinese_chars=True,
+        model_max_length=512,
+    )
     old = model.get_input_embeddings().weight.data
     emb = torch.nn.Embedding(len(keep), old.shape[1], padding_idx=new_tok.pad_token_id)
     emb.weight.data = old[torch.tensor(keep)].clone()
@@ -95,9 +106,16 @@ def export_onnx(model, tokenizer, out: Path) -> Path:
     names = ["input_ids", "attention_mask", "token_type_ids"]
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "model.onnx"
-        torch.onnx.export(model, tuple(enc[n] for n in names), str(fp32), input_names=names, output_names=["logits"],
-                          dynamic_axes={**{n: {0: "batch", 1: "seq"} for n in names}, "logits": {0: "batch"}},
-                          opset_version=17, dynamo=False)
+        torch.onnx.export(
+            model,
+            tuple(enc[n] for n in names),
+            str(fp32),
+            input_names=names,
+            output_names=["logits"],
+            dynamic_axes={**{n: {0: "batch", 1: "seq"} for n in names}, "logits": {0: "batch"}},
+            opset_version=17,
+            dynamo=False,
+        )
         target = out / "onnx" / "model_int8.onnx"
         quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8)
     return target
@@ -129,7 +147,11 @@ def main(argv: list[str] | None = None) -> None:
     calib = json.loads((out / "calibration.json").read_text())
     calib["vocabulary"] = {"kept": len(keep), "min_count": args.min_count}
     (out / "calibration.json").write_text(json.dumps(calib, indent=2))
-    sizes = {str(p.relative_to(out)): round(p.stat().st_size / 1e6, 2) for p in sorted(out.rglob("*")) if p.is_file()}
+    sizes = {
+        str(p.relative_to(out)): round(p.stat().st_size / 1e6, 2)
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
     total = sum(sizes.values())
     print(json.dumps(sizes, indent=1), f"\ntotal {total:.1f} MB")
     if total > LIMIT_MB:

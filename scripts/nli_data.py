@@ -22,6 +22,7 @@ import pandas as pd
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 LABELS = ("entailment", "neutral", "contradiction")
+HANDWRITTEN = Path(__file__).resolve().parents[1] / "data" / "nli" / "handwritten.jsonl"
 
 _DETOK = [
     (re.compile(r"-LRB-|-LSB-"), "("),
@@ -67,10 +68,15 @@ def load_snli(path: Path = SHARED / "nli/snli/snli_dev.jsonl") -> pd.DataFrame:
 def load_fever_symmetric(folder: Path = SHARED / "nli/fever-symmetric") -> pd.DataFrame:
     mapping = {"SUPPORTS": "entailment", "REFUTES": "contradiction"}
     rows = []
-    for name, key in [("fever_symmetric_dev.jsonl", "evidence"), ("fever_symmetric_generated.jsonl", "evidence_sentence")]:
+    for name, key in [
+        ("fever_symmetric_dev.jsonl", "evidence"),
+        ("fever_symmetric_generated.jsonl", "evidence_sentence"),
+    ]:
         for r in _jsonl(Path(folder) / name):
             if r["label"] in mapping:
-                rows.append({"premise": detok(r[key]), "hypothesis": detok(r["claim"]), "label": mapping[r["label"]]})
+                rows.append(
+                    {"premise": detok(r[key]), "hypothesis": detok(r["claim"]), "label": mapping[r["label"]]}
+                )
     return _frame(rows, "fever_symmetric")
 
 
@@ -95,7 +101,7 @@ def load_sick(path: Path = SHARED / "nli/sick/SICK_test_annotated.txt") -> pd.Da
     df = pd.read_csv(path, sep="\t")
     rows = [
         {"premise": a, "hypothesis": b, "label": lab.lower()}
-        for a, b, lab in zip(df["sentence_A"], df["sentence_B"], df["entailment_judgment"])
+        for a, b, lab in zip(df["sentence_A"], df["sentence_B"], df["entailment_judgment"], strict=True)
     ]
     return _frame(rows, "sick_test")
 
@@ -120,11 +126,13 @@ def load_rte(folder: Path = SHARED / "nli/rte", split: str = "test") -> pd.DataF
             raise FileNotFoundError(f"{path} is absent (see ../shared/data/README.md)")
         for pair in ET.parse(path).getroot().iter("pair"):
             yes = (pair.get("entailment") or pair.get("value") or "").upper() in {"YES", "TRUE"}
-            rows.append({
-                "premise": " ".join(pair.findtext("t", "").split()),
-                "hypothesis": " ".join(pair.findtext("h", "").split()),
-                "label": "entailment" if yes else "not_entailment",
-            })
+            rows.append(
+                {
+                    "premise": " ".join(pair.findtext("t", "").split()),
+                    "hypothesis": " ".join(pair.findtext("h", "").split()),
+                    "label": "entailment" if yes else "not_entailment",
+                }
+            )
     return _frame(rows, f"rte_{split}")
 
 
@@ -133,7 +141,9 @@ def in_heldout(group: str, fraction: float = 0.2) -> bool:
     return int(hashlib.sha1(group.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < fraction
 
 
-def load_handwritten(path: Path = Path(__file__).resolve().parents[1] / "data/nli/handwritten.jsonl") -> pd.DataFrame:
+def load_handwritten(
+    path: Path = HANDWRITTEN,
+) -> pd.DataFrame:
     rows = _jsonl(Path(path))
     df = pd.DataFrame(rows)[["premise", "hypothesis", "label", "category", "group"]]
     df["source"] = "handwritten"
@@ -146,19 +156,33 @@ def load_handwritten(path: Path = Path(__file__).resolve().parents[1] / "data/nl
 
 SWAP_LABELS = {"PERSON", "GPE", "ORG", "DATE", "LOC", "NORP", "MONEY", "CARDINAL", "PERCENT"}
 _HEDGES = ["reportedly", "allegedly", "apparently"]
-_ADJUNCT_PREPS = {"in", "on", "at", "during", "after", "before", "since", "following", "amid", "despite", "until"}
+_ADJUNCT_PREPS = {
+    "in",
+    "on",
+    "at",
+    "during",
+    "after",
+    "before",
+    "since",
+    "following",
+    "amid",
+    "despite",
+    "until",
+}
 # Keep-probabilities per perturbation: without them negation and antonym pairs dominate and the
 # model learns "small edit => contradiction", the opposite of what hedge/strength pairs need.
 _KEEP = {"entity": 0.6, "negation": 0.35, "antonym": 0.25, "hedge": 0.35}
 
 
-def load_meantime_sentences(path: Path = SHARED / "news/meantime-wikinews/meantime_en_docs.jsonl") -> pd.DataFrame:
+def load_meantime_sentences(
+    path: Path = SHARED / "news/meantime-wikinews/meantime_en_docs.jsonl",
+) -> pd.DataFrame:
     """Body sentences (8-45 words) of the MEANTIME articles, detokenised, with doc and topic."""
     rows = []
     for doc in _jsonl(Path(path)):
         for i, sent in enumerate(doc["sentences"][2:], start=2):  # 0: headline, 1: dateline
             text = detok(sent)
-            if 8 <= len(text.split()) <= 45 and text[-1:] in ".!\"" and not text.endswith("?"):
+            if 8 <= len(text.split()) <= 45 and text[-1:] in '.!"' and not text.endswith("?"):
                 rows.append({"text": text, "doc": doc["doc_key"], "topic": doc["topic"], "idx": i})
     return pd.DataFrame(rows)
 
@@ -185,7 +209,7 @@ def read_wordnet_antonyms(folder: Path = Path("/usr/share/wordnet")) -> dict[str
             pos = 4 + 2 * n_words
             n_ptr = int(fields[pos])
             for j in range(n_ptr):
-                sym, target, _, srctgt = fields[pos + 1 + 4 * j: pos + 5 + 4 * j]
+                sym, target, _, srctgt = fields[pos + 1 + 4 * j : pos + 5 + 4 * j]
                 if sym == "!":
                     src = int(srctgt[:2], 16)
                     pointers.append((words[src - 1] if src else words[0], target, int(srctgt[2:], 16)))
@@ -213,10 +237,10 @@ def _negate(doc) -> str | None:
         cut = aux.idx + len(aux.text)
         return text[:cut] + " not" + text[cut:]
     if root.tag_ == "VBD":
-        return text[: root.idx] + "did not " + root.lemma_ + text[root.idx + len(root.text):]
+        return text[: root.idx] + "did not " + root.lemma_ + text[root.idx + len(root.text) :]
     if root.tag_ in {"VBZ", "VBP"}:
         aux_word = "does" if root.tag_ == "VBZ" else "do"
-        return text[: root.idx] + f"{aux_word} not " + root.lemma_ + text[root.idx + len(root.text):]
+        return text[: root.idx] + f"{aux_word} not " + root.lemma_ + text[root.idx + len(root.text) :]
     return None
 
 
@@ -228,10 +252,16 @@ def _change_number(ent_text: str, rng: random.Random) -> str | None:
     value = float(raw)
     factor = rng.choice([0.5, 0.6, 0.75, 1.3, 1.5, 2.0, 3.0])
     new = value * factor if value >= 4 else value + rng.choice([2, 3, 5])
-    new_text = f"{new:.1f}" if "." in raw else f"{int(round(new)):,}" if "," in match.group(0) else str(int(round(new)))
+    new_text = (
+        f"{new:.1f}"
+        if "." in raw
+        else f"{int(round(new)):,}"
+        if "," in match.group(0)
+        else str(int(round(new)))
+    )
     if new_text == match.group(0):
         return None
-    return ent_text[: match.start()] + new_text + ent_text[match.end():]
+    return ent_text[: match.start()] + new_text + ent_text[match.end() :]
 
 
 def _compress(doc) -> str | None:
@@ -244,10 +274,10 @@ def _compress(doc) -> str | None:
         # adverbial clauses ("between Boeing and Lockheed" after "fought" is an argument).
         optional = child.dep_ == "advcl" or (child.dep_ == "prep" and child.lower_ in _ADJUNCT_PREPS)
         if optional and child.i > root.i:
-            span = doc[child.left_edge.i: child.right_edge.i + 1]
+            span = doc[child.left_edge.i : child.right_edge.i + 1]
             has_verb = any(t.pos_ in {"VERB", "AUX"} for t in span) and child.dep_ != "advcl"
             if 3 <= len(span) <= len(doc) - 6 and not has_verb:
-                text = (doc.text[: span.start_char].rstrip(" ,") + doc.text[span.end_char:]).strip()
+                text = (doc.text[: span.start_char].rstrip(" ,") + doc.text[span.end_char :]).strip()
                 return re.sub(r"\s+([.,])", r"\1", text)
     return None
 
@@ -262,10 +292,12 @@ def _hedge(doc, rng: random.Random) -> str | None:
     if aux is not None:  # "has reportedly signed"
         cut = anchor.idx + len(anchor.text)
         return doc.text[:cut] + f" {word}" + doc.text[cut:]
-    return doc.text[: anchor.idx] + f"{word} " + doc.text[anchor.idx:]  # "reportedly signed"
+    return doc.text[: anchor.idx] + f"{word} " + doc.text[anchor.idx :]  # "reportedly signed"
 
 
-def make_synthetic(sentences: pd.DataFrame, nlp, *, seed: int = 13, antonyms: dict[str, str] | None = None) -> pd.DataFrame:
+def make_synthetic(
+    sentences: pd.DataFrame, nlp, *, seed: int = 13, antonyms: dict[str, str] | None = None
+) -> pd.DataFrame:
     """Perturbation pairs from news sentences, with the perturbation as category.
 
     contradiction: entity swapped for another of the same type from the same story (names,
@@ -277,7 +309,7 @@ def make_synthetic(sentences: pd.DataFrame, nlp, *, seed: int = 13, antonyms: di
     antonyms = antonyms or {}
     docs = list(nlp.pipe(sentences["text"].tolist(), batch_size=64))
     pools: dict[tuple[str, str], list[str]] = {}
-    for doc, topic in zip(docs, sentences["topic"]):
+    for doc, topic in zip(docs, sentences["topic"], strict=True):
         for ent in doc.ents:
             if ent.label_ in SWAP_LABELS:
                 pools.setdefault((topic, ent.label_), []).append(ent.text)
@@ -291,7 +323,7 @@ def make_synthetic(sentences: pd.DataFrame, nlp, *, seed: int = 13, antonyms: di
         if both and both != "contradiction":
             rows.append({"premise": h, "hypothesis": p, "label": both, "category": category, "group": group})
 
-    for doc, row in zip(docs, sentences.itertuples()):
+    for doc, row in zip(docs, sentences.itertuples(), strict=True):
         text, group = doc.text, row.doc
         ents = [e for e in doc.ents if e.label_ in SWAP_LABELS]
         if ents and rng.random() < _KEEP["entity"]:
@@ -300,12 +332,24 @@ def make_synthetic(sentences: pd.DataFrame, nlp, *, seed: int = 13, antonyms: di
                 new = _change_number(ent.text, rng)
                 category = "number"
             else:
-                options = [x for x in set(pools.get((row.topic, ent.label_), [])) if x.lower() not in ent.text.lower()
-                           and ent.text.lower() not in x.lower()]
+                options = [
+                    x
+                    for x in set(pools.get((row.topic, ent.label_), []))
+                    if x.lower() not in ent.text.lower() and ent.text.lower() not in x.lower()
+                ]
                 new = rng.choice(sorted(options)) if options else None
-                category = {"PERSON": "name", "GPE": "place", "LOC": "place", "DATE": "date"}.get(ent.label_, "entity")
+                category = {"PERSON": "name", "GPE": "place", "LOC": "place", "DATE": "date"}.get(
+                    ent.label_, "entity"
+                )
             if new:
-                add(text, text[: ent.start_char] + new + text[ent.end_char:], "contradiction", category, group, "contradiction")
+                add(
+                    text,
+                    text[: ent.start_char] + new + text[ent.end_char :],
+                    "contradiction",
+                    category,
+                    group,
+                    "contradiction",
+                )
         negated = _negate(doc)
         if negated and rng.random() < _KEEP["negation"]:
             add(text, negated, "contradiction", "negation", group, "contradiction")
@@ -313,8 +357,14 @@ def make_synthetic(sentences: pd.DataFrame, nlp, *, seed: int = 13, antonyms: di
         swappable = [t for t in doc if t.pos_ in {"ADJ", "VERB"} and t.text.lower() in antonyms]
         if swappable and rng.random() < _KEEP["antonym"]:
             tok = rng.choice(swappable)
-            add(text, text[: tok.idx] + antonyms[tok.text.lower()] + text[tok.idx + len(tok.text):],
-                "contradiction", "antonym", group, "contradiction")
+            add(
+                text,
+                text[: tok.idx] + antonyms[tok.text.lower()] + text[tok.idx + len(tok.text) :],
+                "contradiction",
+                "antonym",
+                group,
+                "contradiction",
+            )
         compressed = _compress(doc)
         if compressed:
             add(text, compressed, "entailment", "compression", group, "neutral")
@@ -323,7 +373,9 @@ def make_synthetic(sentences: pd.DataFrame, nlp, *, seed: int = 13, antonyms: di
             add(text, hedged, "entailment", "hedge", group, "neutral")
     # A negated sentence entails itself and its own compression: without these pairs the model
     # learns that any "not" means contradiction (it called a sentence vs itself a contradiction).
-    for doc, (negated, group) in zip(nlp.pipe([n for n, _ in negated_forms], batch_size=64), negated_forms):
+    for doc, (negated, group) in zip(
+        nlp.pipe([n for n, _ in negated_forms], batch_size=64), negated_forms, strict=True
+    ):
         add(negated, negated, "entailment", "negated_identity", group)
         compressed = _compress(doc)
         if compressed:
@@ -331,16 +383,18 @@ def make_synthetic(sentences: pd.DataFrame, nlp, *, seed: int = 13, antonyms: di
     # Two sentences of one article about the same person or organisation but different facts are
     # neutral: news claims do not share SNLI's "same scene, different action = contradiction".
     by_entity: dict[tuple[str, str], list[tuple[int, str]]] = {}
-    for doc, row in zip(docs, sentences.itertuples()):
+    for doc, row in zip(docs, sentences.itertuples(), strict=True):
         for ent in {e.text for e in doc.ents if e.label_ in {"PERSON", "ORG", "GPE"}}:
             by_entity.setdefault((row.doc, ent), []).append((row.idx, doc.text))
     for (doc_key, _), items in sorted(by_entity.items()):
-        far = [(a, b) for i, a in enumerate(items) for b in items[i + 1:] if b[0] - a[0] >= 3]
+        far = [(a, b) for i, a in enumerate(items) for b in items[i + 1 :] if b[0] - a[0] >= 3]
         for a, b in rng.sample(far, min(2, len(far))):
             add(a[1], b[1], "neutral", "same_entity", doc_key)
     by_doc = sentences.groupby("doc")["text"].apply(list).to_dict()
     for doc_key, texts in sorted(by_doc.items()):
-        for a, b in zip(texts[::4], texts[2::4]):  # sentences of one article, two apart: other facts
+        for a, b in zip(
+            texts[::4], texts[2::4], strict=True
+        ):  # sentences of one article, two apart: other facts
             add(a, b, "neutral", "same_story", doc_key)
     df = pd.DataFrame(rows).drop_duplicates(["premise", "hypothesis"])
     df = df[(df["premise"] != df["hypothesis"]) | (df["category"] == "negated_identity")]
@@ -353,25 +407,65 @@ def make_synthetic(sentences: pd.DataFrame, nlp, *, seed: int = 13, antonyms: di
 # --------------------------------------------------------------------------------------------
 
 SUBJECTS = [
-    "Russia", "The government", "The European Union", "Germany", "The union", "The board", "Ukraine",
-    "The company", "The central bank", "China", "The committee", "The prime minister", "The opposition",
-    "The United States", "Japan", "The regulator", "The city council", "The federation", "Brazil", "The cabinet",
+    "Russia",
+    "The government",
+    "The European Union",
+    "Germany",
+    "The union",
+    "The board",
+    "Ukraine",
+    "The company",
+    "The central bank",
+    "China",
+    "The committee",
+    "The prime minister",
+    "The opposition",
+    "The United States",
+    "Japan",
+    "The regulator",
+    "The city council",
+    "The federation",
+    "Brazil",
+    "The cabinet",
 ]
 # The demo corpus's own object ("security guarantees for Ukraine") is deliberately absent, so the
 # demo's agreed / did-not-object pair is not a template the model was trained on.
 OBJECTS = [
-    "security assurances for the region", "the ceasefire proposal", "the peace plan", "the merger", "new sanctions",
-    "the budget", "the trade deal", "the prisoner exchange", "the tax reform", "the rescue package",
-    "the new pipeline", "a joint inquiry", "the wage offer", "the election timetable", "the climate targets",
-    "the debt restructuring", "the border agreement", "the hospital closures",
+    "security assurances for the region",
+    "the ceasefire proposal",
+    "the peace plan",
+    "the merger",
+    "new sanctions",
+    "the budget",
+    "the trade deal",
+    "the prisoner exchange",
+    "the tax reform",
+    "the rescue package",
+    "the new pipeline",
+    "a joint inquiry",
+    "the wage offer",
+    "the election timetable",
+    "the climate targets",
+    "the debt restructuring",
+    "the border agreement",
+    "the hospital closures",
 ]
 STRONG = ["agreed to", "accepted", "approved", "endorsed", "backed", "signed off on"]
 WEAK = ["did not object to", "did not rule out", "did not reject", "discussed", "considered"]
 CONTRARY = ["rejected", "refused", "opposed", "vetoed", "blocked"]
-NEGATED_WEAK = {"did not object to": "objected to", "did not rule out": "ruled out", "did not reject": "rejected"}
+NEGATED_WEAK = {
+    "did not object to": "objected to",
+    "did not rule out": "ruled out",
+    "did not reject": "rejected",
+}
 # What each contrary verb entails: refusing is not accepting (the reverse does not hold).
-CONTRARY_IMPLIES = {"rejected": "did not accept", "refused": "did not agree to", "opposed": "did not back",
-                    "vetoed": "did not approve", "blocked": "did not approve"}
+CONTRARY_IMPLIES = {
+    "rejected": "did not accept",
+    "refused": "did not agree to",
+    "opposed": "did not back",
+    "vetoed": "did not approve",
+    "blocked": "did not approve",
+}
 
 
 def make_strength_pairs(seed: int = 13) -> pd.DataFrame:
@@ -382,8 +476,15 @@ def make_strength_pairs(seed: int = 13) -> pd.DataFrame:
     rows = []
 
     def add(p: str, h: str, label: str, group: str) -> None:
-        rows.append({"premise": p + ".", "hypothesis": h + ".", "label": label, "category": "strength_template",
-                     "group": group})
+        rows.append(
+            {
+                "premise": p + ".",
+                "hypothesis": h + ".",
+                "label": label,
+                "category": "strength_template",
+                "group": group,
+            }
+        )
 
     for oi, obj in enumerate(OBJECTS):
         group = f"tpl{oi:02d}"

@@ -55,8 +55,13 @@ def build_data(cfg: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     antonyms = nli_data.read_wordnet_antonyms(Path(cfg["data"].get("wordnet") or "/usr/share/wordnet"))
     if not antonyms:
         log.warning("WordNet not found (apt-get install wordnet-base): no antonym pairs")
-    synthetic = pd.concat([nli_data.make_synthetic(sentences, nlp, seed=cfg["seed"], antonyms=antonyms),
-                           nli_data.make_strength_pairs(cfg["seed"])], ignore_index=True)
+    synthetic = pd.concat(
+        [
+            nli_data.make_synthetic(sentences, nlp, seed=cfg["seed"], antonyms=antonyms),
+            nli_data.make_strength_pairs(cfg["seed"]),
+        ],
+        ignore_index=True,
+    )
     hand = nli_data.load_handwritten(*([paths["handwritten"]] if "handwritten" in paths else []))
     generated = pd.concat([synthetic, hand], ignore_index=True)
     held = generated["group"].map(lambda g: nli_data.in_heldout(str(g), cfg["heldout_fraction"]))
@@ -76,14 +81,18 @@ def batches(frame: pd.DataFrame, tokenizer, size: int, max_length: int, rng: ran
     chunk = size * 50
     groups = []
     for i in range(0, len(order), chunk):
-        part = sorted(order[i: i + chunk], key=lambda j: lengths[j])
-        groups += [part[k: k + size] for k in range(0, len(part), size)]
+        part = sorted(order[i : i + chunk], key=lambda j: lengths[j])
+        groups += [part[k : k + size] for k in range(0, len(part), size)]
     rng.shuffle(groups)
     labels = frame["label"].map(LABELS.index).to_numpy()
     for idx in groups:
         enc = tokenizer(
-            frame["premise"].iloc[idx].tolist(), frame["hypothesis"].iloc[idx].tolist(),
-            truncation=True, max_length=max_length, padding=True, return_tensors="pt",
+            frame["premise"].iloc[idx].tolist(),
+            frame["hypothesis"].iloc[idx].tolist(),
+            truncation=True,
+            max_length=max_length,
+            padding=True,
+            return_tensors="pt",
         )
         yield enc, torch.tensor(labels[idx])
 
@@ -93,9 +102,15 @@ def logits_for(model, tokenizer, frame: pd.DataFrame, max_length: int, size: int
     model.eval()
     out = []
     for i in range(0, len(frame), size):
-        part = frame.iloc[i: i + size]
-        enc = tokenizer(part["premise"].tolist(), part["hypothesis"].tolist(), truncation=True,
-                        max_length=max_length, padding=True, return_tensors="pt")
+        part = frame.iloc[i : i + size]
+        enc = tokenizer(
+            part["premise"].tolist(),
+            part["hypothesis"].tolist(),
+            truncation=True,
+            max_length=max_length,
+            padding=True,
+            return_tensors="pt",
+        )
         out.append(model(**enc).logits.float().numpy())
     model.train()
     return np.concatenate(out) if out else np.zeros((0, 3))
@@ -122,7 +137,7 @@ def ece(probs: np.ndarray, labels: np.ndarray, bins: int = 15) -> float:
     conf, pred = probs.max(1), probs.argmax(1)
     edges = np.linspace(0, 1, bins + 1)
     total = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:]):
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
         mask = (conf > lo) & (conf <= hi)
         if mask.any():
             total += mask.mean() * abs((pred[mask] == labels[mask]).mean() - conf[mask].mean())
@@ -160,8 +175,11 @@ def main(argv: list[str] | None = None) -> None:
         train = train.head(args.limit)
     heldout.to_json(out / "heldout.jsonl", orient="records", lines=True)
     calib.to_json(out / "calib.jsonl", orient="records", lines=True)
-    counts = {"train": train.groupby(["source", "label"]).size().unstack(fill_value=0).to_dict("index"),
-              "calib": len(calib), "heldout": heldout.groupby(["category", "label"]).size().to_dict()}
+    counts = {
+        "train": train.groupby(["source", "label"]).size().unstack(fill_value=0).to_dict("index"),
+        "calib": len(calib),
+        "heldout": heldout.groupby(["category", "label"]).size().to_dict(),
+    }
     log.info("train %d pairs, calib %d, heldout %d", len(train), len(calib), len(heldout))
 
     base = cfg["base"]
@@ -175,7 +193,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     no_decay = ("bias", "LayerNorm.weight")
     groups = [
-        {"params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)], "weight_decay": cfg["weight_decay"]},
+        {
+            "params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
+            "weight_decay": cfg["weight_decay"],
+        },
         {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
     ]
     opt = torch.optim.AdamW(groups, lr=cfg["lr"])
@@ -201,8 +222,12 @@ def main(argv: list[str] | None = None) -> None:
                 step += 1
                 bar.update(1)
                 if step % 100 == 0:
-                    record = {"step": step, "of": steps, "loss": round(float(np.mean(running[-100:])), 4),
-                              "minutes": round((time.time() - start) / 60, 1)}
+                    record = {
+                        "step": step,
+                        "of": steps,
+                        "loss": round(float(np.mean(running[-100:])), 4),
+                        "minutes": round((time.time() - start) / 60, 1),
+                    }
                     logf.write(json.dumps(record) + "\n")
                     logf.flush()
                     bar.set_postfix(loss=f"{record['loss']:.3f}")
@@ -222,9 +247,14 @@ def main(argv: list[str] | None = None) -> None:
         "train_minutes": round((time.time() - start) / 60, 1),
         "train_pairs": len(train),
         "config": cfg,
-        "counts": {k: (v if not isinstance(v, dict) else {str(a): b for a, b in v.items()}) for k, v in counts.items()},
+        "counts": {
+            k: (v if not isinstance(v, dict) else {str(a): b for a, b in v.items()})
+            for k, v in counts.items()
+        },
     }
-    log.info("calibration %s", {k: calibration[k] for k in ("temperature", "calib_acc", "ece_before", "ece_after")})
+    log.info(
+        "calibration %s", {k: calibration[k] for k in ("temperature", "calib_acc", "ece_before", "ece_after")}
+    )
     model.save_pretrained(out / "model")
     tokenizer.save_pretrained(out / "model")
     (out / "model" / "calibration.json").write_text(json.dumps(calibration, indent=2, default=str))

@@ -318,11 +318,17 @@ def test_paragraph_longer_than_spacy_limit_is_cut_and_offsets_hold(nlp, monkeypa
 @pytest.mark.parametrize(
     ("text", "content"),
     [
-        ("Russia agreed to the guarantees, according to the US delegation.", "Russia agreed to the guarantees."),
+        (
+            "Russia agreed to the guarantees, according to the US delegation.",
+            "Russia agreed to the guarantees.",
+        ),
         ("Moscow did not object to the plan, the US envoy said.", "Moscow did not object to the plan."),
         ("According to Reuters, talks ended on Friday.", "Talks ended on Friday."),
         ("Ushakov denied that Russia agreed.", "Ushakov denied that Russia agreed."),  # a denial is content
-        ("Prices rose, analysts said, before falling again.", "Prices rose, analysts said, before falling again."),
+        (
+            "Prices rose, analysts said, before falling again.",
+            "Prices rose, analysts said, before falling again.",
+        ),
         ("It rose, he said.", "It rose, he said."),  # too little left: unchanged
     ],
 )

@@ -18,8 +18,12 @@ def fake_models(monkeypatch):
 def corpus(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "a.txt").write_text("The summit was held in Anchorage on Friday. The two sides agreed to exchange 150 prisoners.")
-    (folder / "b.txt").write_text("The summit was held in Juneau on Friday. The two sides agreed to exchange 150 prisoners.")
+    (folder / "a.txt").write_text(
+        "The summit was held in Anchorage on Friday. The two sides agreed to exchange 150 prisoners."
+    )
+    (folder / "b.txt").write_text(
+        "The summit was held in Juneau on Friday. The two sides agreed to exchange 150 prisoners."
+    )
     return folder
 
 
@@ -39,7 +43,9 @@ def test_check_success_exit_0(corpus, tmp_path):
 
 
 def test_skipped_input_exit_1_and_named(corpus, tmp_path):
-    (corpus / "broken.jsonl").write_text('{"text": "fine text about the summit in Anchorage today."}\n{oops\n')
+    (corpus / "broken.jsonl").write_text(
+        '{"text": "fine text about the summit in Anchorage today."}\n{oops\n'
+    )
     result = CliRunner().invoke(main, ["check", str(corpus), "--out", str(tmp_path / "out"), "-q"])
     assert result.exit_code == 1
     assert "broken.jsonl" in result.output and "line 2" in result.output

@@ -19,7 +19,7 @@ def vectors():
 def test_nearest_neighbours_top_k_and_threshold(vectors):
     nn = nearest_neighbours(vectors, 1)
     assert len(nn) == 5 and (nn["a"] != nn["b"]).all()
-    assert dict(zip(nn["a"], nn["b"]))[0] == 1
+    assert dict(zip(nn["a"], nn["b"], strict=True))[0] == 1
     assert nearest_neighbours(vectors, 4, min_similarity=0.9)["similarity"].min() >= 0.9
     assert nearest_neighbours(vectors[:1], 3).empty
 
@@ -39,9 +39,15 @@ def test_cluster_threshold_controls_merging(vectors):
 
 
 def test_summarise_clusters(vectors):
-    claims = pd.DataFrame({"claim_id": list("abcde"), "article_id": ["x", "y", "x", "x", "z"],
-                           "text": list("ABCDE"), "cluster_id": ["c-a", "c-a", "c-c", "c-c", "c-e"],
-                           "status": ["corroborated", "contradicted", "single_source", "corroborated", "single_source"]})
+    claims = pd.DataFrame(
+        {
+            "claim_id": list("abcde"),
+            "article_id": ["x", "y", "x", "x", "z"],
+            "text": list("ABCDE"),
+            "cluster_id": ["c-a", "c-a", "c-c", "c-c", "c-e"],
+            "status": ["corroborated", "contradicted", "single_source", "corroborated", "single_source"],
+        }
+    )
     s = summarise_clusters(claims, vectors).set_index("cluster_id")
     assert s.loc["c-a", "n_articles"] == 2 and s.loc["c-c", "n_articles"] == 1
     assert s.loc["c-a", "status"] == "contradicted"  # the most serious member status

@@ -16,8 +16,16 @@ from demo_expectations import compare_folder, summary  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-FILES = ["articles.csv", "claims.csv", "clusters.csv", "pairs.csv", "findings.jsonl", "report.html", "report.md",
-         "run.json"]
+FILES = [
+    "articles.csv",
+    "claims.csv",
+    "clusters.csv",
+    "pairs.csv",
+    "findings.jsonl",
+    "report.html",
+    "report.md",
+    "run.json",
+]
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +40,16 @@ def test_cli_writes_every_output(demo_run):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
     claims = pd.read_csv(out / "claims.csv")
-    assert list(claims.columns[:8]) == ["claim_id", "article_id", "text", "start", "end", "attribution", "hedges",
-                                        "cluster_id"]
+    assert list(claims.columns[:8]) == [
+        "claim_id",
+        "article_id",
+        "text",
+        "start",
+        "end",
+        "attribution",
+        "hedges",
+        "cluster_id",
+    ]
     pairs = pd.read_csv(out / "pairs.csv")
     assert {"p_entail_ab", "p_contra_ba", "relation"} <= set(pairs.columns)
     run = json.loads((out / "run.json").read_text())
@@ -46,7 +62,7 @@ def test_offsets_point_into_the_cleaned_articles(demo_run):
     articles = pd.read_csv(out / "articles.csv", keep_default_na=False).set_index("article_id")
     claims = pd.read_csv(out / "claims.csv", keep_default_na=False)
     for row in claims.itertuples():
-        assert articles.loc[row.article_id, "text"][row.start: row.end] == row.text
+        assert articles.loc[row.article_id, "text"][row.start : row.end] == row.text
 
 
 # Known misses of the bundled model at its dev-chosen thresholds, reported in the model card: its

@@ -10,7 +10,11 @@ def embedder():
 
 
 def test_vectors_are_unit_length_and_cached(embedder):
-    texts = ["The summit was held in Anchorage.", "The summit took place in Anchorage, Alaska.", "Oil prices fell."]
+    texts = [
+        "The summit was held in Anchorage.",
+        "The summit took place in Anchorage, Alaska.",
+        "Oil prices fell.",
+    ]
     v = embedder.encode(texts)
     assert v.shape == (3, 384) and v.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)

