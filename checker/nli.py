@@ -155,7 +155,6 @@ class CrossEncoderNLI:
             dtype = torch.float32 if device == "cpu" else "auto"
             runner = AutoModelForSequenceClassification.from_pretrained(path, dtype=dtype).to(device).eval()
             inputs = None
-            torch.set_grad_enabled(False)
         logger.info(
             "NLI model %s loaded (%s, T=%.3f)", path, "onnx-int8" if use_onnx else device, temperature
         )
@@ -196,7 +195,10 @@ class CrossEncoderNLI:
             feeds = {k: v.astype(np.int64) for k, v in enc.items() if k in m["inputs"]}
             return m["runner"].run(None, feeds)[0]
         enc = {k: v.to(m["device"]) for k, v in enc.items()}
-        return m["runner"](**enc).logits.float().cpu().numpy()
+        import torch
+
+        with torch.inference_mode():  # no autograd here, without changing the caller's global state
+            return m["runner"](**enc).logits.float().cpu().numpy()
 
     def predict(
         self, premises: Sequence[str], hypotheses: Sequence[str], *, show_progress: bool | None = None

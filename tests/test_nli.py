@@ -141,3 +141,10 @@ def test_score_pairs_scores_each_distinct_text_pair_once():
     assert len(seen) == 2  # k1-k3 and k2-k3 are the same texts: one pair, two directions
     assert out["p_entail_ab"].tolist() == [pytest.approx(0.9)] * 2
     assert out["p_entail_ba"].tolist() == [pytest.approx(0.05)] * 2
+
+
+def test_predict_leaves_autograd_alone(tiny_model):
+    import torch
+
+    load_nli(str(tiny_model)).predict(["A man plays."], ["A person plays."])
+    assert torch.is_grad_enabled()
