@@ -1,10 +1,12 @@
-"""The one place where the torch device is chosen."""
+"""The one place where the torch device and compute precision are chosen."""
 
 from __future__ import annotations
 
 import logging
 
 logger = logging.getLogger(__name__)
+
+PRECISIONS = ("auto", "float32", "bfloat16", "float16")
 
 
 def choose_device(requested: str | None = None) -> str:
@@ -26,3 +28,33 @@ def choose_device(requested: str | None = None) -> str:
         device = "cpu"
     logger.info("using device %s", device)
     return device
+
+
+def cpu_has_native_bf16() -> bool:
+    """True when the CPU computes bfloat16 in hardware (AVX512-BF16 or AMX), where it is 3-4x faster."""
+    import torch
+
+    probes = ("_is_amx_tile_supported", "_is_avx512_bf16_supported")
+    return any(getattr(torch.cpu, name, lambda: False)() for name in probes)
+
+
+def choose_precision(device: str, requested: str = "auto") -> str:
+    """Return the dtype name to run inference in on ``device``.
+
+    "auto" is bfloat16 on CPUs with native bfloat16 and on CUDA, float32 elsewhere (older CPUs
+    emulate bfloat16 slowly; MPS support varies). The bundled models lose at most a few tenths of a
+    point in bfloat16 (docs/benchmarks.md); pass "float32" to rule that out.
+
+    Example:
+        >>> choose_precision("mps")
+        'float32'
+        >>> choose_precision("cpu", "float32")
+        'float32'
+    """
+    if requested not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}, not {requested!r}")
+    if requested != "auto":
+        return requested
+    if device.startswith("cuda") or (device == "cpu" and cpu_has_native_bf16()):
+        return "bfloat16"
+    return "float32"

@@ -18,7 +18,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from checker.device import choose_device
+from checker.device import choose_device, choose_precision
 from checker.errors import ModelLoadError
 
 logger = logging.getLogger(__name__)
@@ -55,12 +55,21 @@ class SentenceEmbedder:
         model: "auto" (all-MiniLM-L6-v2 from its PyPI package), a local folder or a hub name.
         batch_size: texts per forward pass.
         device: None chooses once (checker.device).
+        precision: compute dtype; "auto" is bfloat16 where the hardware has it, else float32.
     """
 
-    def __init__(self, model: str = "auto", *, batch_size: int = 64, device: str | None = None):
+    def __init__(
+        self,
+        model: str = "auto",
+        *,
+        batch_size: int = 64,
+        device: str | None = None,
+        precision: str = "auto",
+    ):
         self.model = model
         self.batch_size = batch_size
         self.device = device
+        self.precision = precision
         self.cache: dict[str, np.ndarray] = {}
 
     @cached_property
@@ -70,11 +79,16 @@ class SentenceEmbedder:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local model never needs the hub
         from sentence_transformers import SentenceTransformer
 
+        device = choose_device(self.device)
         try:
-            model = SentenceTransformer(path, device=choose_device(self.device))
+            model = SentenceTransformer(path, device=device)
         except (OSError, ValueError) as e:
             raise ModelLoadError(f"cannot load embedding model {path}: {e}") from e
-        logger.info("embedding model %s loaded", path)
+        self.form = choose_precision(device, self.precision)
+        import torch
+
+        model.to(getattr(torch, self.form))
+        logger.info("embedding model %s loaded (%s, %s)", path, device, self.form)
         self.path = path
         return model
 
@@ -84,6 +98,7 @@ class SentenceEmbedder:
         model = self._model
         return {
             "path": self.path,
+            "precision": self.form,
             "dim": (
                 getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
             )(),
@@ -103,7 +118,9 @@ class SentenceEmbedder:
                 convert_to_numpy=True,
                 show_progress_bar=show_progress,
             )
-            self.cache.update(zip(todo, vectors.astype(np.float32), strict=True))
+            vectors = vectors.astype(np.float32)  # renormalise in float32: bfloat16 norms are off by ~0.5%
+            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+            self.cache.update(zip(todo, vectors, strict=True))
         if not keys:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([self.cache[k] for k in keys])

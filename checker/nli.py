@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from checker.device import choose_device
+from checker.device import choose_device, choose_precision
 from checker.errors import ModelLoadError
 
 logger = logging.getLogger(__name__)
@@ -102,6 +102,8 @@ class CrossEncoderNLI:
         device: torch device; None chooses once (see checker.device).
         backend: "torch" (default), "onnx", or "auto": ONNX Runtime when the folder has an int8
             export and the device is CPU.
+        precision: torch compute dtype; "auto" picks bfloat16 where the hardware has it
+            (checker.device.choose_precision), else float32.
     """
 
     def __init__(
@@ -112,8 +114,10 @@ class CrossEncoderNLI:
         max_length: int = 256,
         device: str | None = None,
         backend: str = "torch",
+        precision: str = "auto",
     ):
         self.model = model
+        self.precision = precision
         self.batch_size = batch_size
         self.max_length = max_length
         self.device = device
@@ -151,18 +155,18 @@ class CrossEncoderNLI:
             import torch
             from transformers import AutoModelForSequenceClassification
 
-            # The bundled weights are stored in fp16 to halve their size; compute in fp32 on CPU.
-            dtype = torch.float32 if device == "cpu" else "auto"
+            precision = choose_precision(device, self.precision)
+            dtype = getattr(torch, precision)
             runner = AutoModelForSequenceClassification.from_pretrained(path, dtype=dtype).to(device).eval()
             inputs = None
-        logger.info(
-            "NLI model %s loaded (%s, T=%.3f)", path, "onnx-int8" if use_onnx else device, temperature
-        )
+        form = "onnx-int8" if use_onnx else f"torch-{device}-{precision}"
+        logger.info("NLI model %s loaded (%s, T=%.3f)", path, form, temperature)
         return {
             "path": path,
             "tokenizer": tokenizer,
             "runner": runner,
             "onnx": use_onnx,
+            "form": form,
             "inputs": inputs,
             "labels": labels,
             "temperature": temperature,
@@ -176,7 +180,7 @@ class CrossEncoderNLI:
         m = self._loaded
         return {
             "path": m["path"],
-            "backend": "onnx-int8" if m["onnx"] else f"torch-{m['device']}",
+            "backend": m["form"],
             "temperature": m["temperature"],
             "revision": m["revision"],
         }

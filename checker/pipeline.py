@@ -141,7 +141,9 @@ class Checker:
     @functools.cached_property
     def embedder(self) -> Embedder:
         c = self.config.embed
-        return load_embedder(self._embedder or c.model, batch_size=c.batch_size, device=c.device)
+        return load_embedder(
+            self._embedder or c.model, batch_size=c.batch_size, device=c.device, precision=c.precision
+        )
 
     @functools.cached_property
     def nli(self) -> NLIScorer:
@@ -152,6 +154,7 @@ class Checker:
             max_length=c.max_length,
             device=c.device,
             backend=c.backend,
+            precision=c.precision,
         )
 
     @functools.cached_property

@@ -103,10 +103,16 @@ def hedge_both_directions(frame: pd.DataFrame, probs: pd.DataFrame) -> dict:
     }
 
 
-def evaluate(model: str, sets: dict[str, pd.DataFrame], limit: int = 0, backend: str = "auto") -> dict:
+def evaluate(
+    model: str,
+    sets: dict[str, pd.DataFrame],
+    limit: int = 0,
+    backend: str = "auto",
+    precision: str = "auto",
+) -> dict:
     from checker.nli import load_nli
 
-    nli = load_nli(model, backend=backend)
+    nli = load_nli(model, backend=backend, precision=precision)
     results = {}
     for name, frame in sets.items():
         if frame.empty:
@@ -157,6 +163,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", default="auto", help="local folder or hub name (default: bundled)")
     parser.add_argument("--backend", default="torch", choices=["auto", "torch", "onnx"])
     parser.add_argument(
+        "--precision", default="auto", choices=["auto", "float32", "bfloat16"], help="torch backend only"
+    )
+    parser.add_argument(
         "--heldout", default=None, help="heldout.jsonl of a training run (default: models' own)"
     )
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated subset of " + ", ".join(SETS))
@@ -180,7 +189,7 @@ def main(argv: list[str] | None = None) -> None:
         sets["heldout_handwritten"] = frame[frame["source"] == "handwritten"]
     elif heldout:
         print(f"skipping held-out sets: {heldout} is absent", file=sys.stderr)
-    report = evaluate(args.model, sets, args.limit, args.backend)
+    report = evaluate(args.model, sets, args.limit, args.backend, args.precision)
     report["limit"] = args.limit
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

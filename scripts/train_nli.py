@@ -116,6 +116,22 @@ def logits_for(model, tokenizer, frame: pd.DataFrame, max_length: int, size: int
     return np.concatenate(out) if out else np.zeros((0, 3))
 
 
+def mixed_precision(name: str):
+    """Context factory for the forward pass: bfloat16 autocast (fp32 master weights) or nothing.
+
+    "auto" uses bfloat16 where the CPU has it natively (checker.device), where it trains about 3x
+    faster; the weights, the optimiser and the loss stay in float32.
+    """
+    from contextlib import nullcontext
+
+    from checker.device import choose_precision
+
+    if choose_precision("cpu", name) == "bfloat16":
+        log.info("training with bfloat16 autocast")
+        return lambda: torch.autocast("cpu", dtype=torch.bfloat16)
+    return nullcontext
+
+
 def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
     """Temperature scaling (Guo et al., 2017): one scalar minimising NLL on the calibration split."""
     t = torch.zeros(1, requires_grad=True)  # log temperature
@@ -203,6 +219,7 @@ def main(argv: list[str] | None = None) -> None:
     steps = cfg["epochs"] * math.ceil(len(train) / cfg["batch_size"])
     sched = get_linear_schedule_with_warmup(opt, int(cfg["warmup"] * steps), steps)
     rng = random.Random(cfg["seed"])
+    autocast = mixed_precision(cfg.get("precision", "float32"))
     calib_y = calib["label"].map(LABELS.index).to_numpy()
     logf = (out / "log.jsonl").open("w")
     model.train()
@@ -212,7 +229,9 @@ def main(argv: list[str] | None = None) -> None:
         for epoch in range(cfg["epochs"]):
             running = []
             for enc, y in batches(train, tokenizer, cfg["batch_size"], cfg["max_length"], rng):
-                loss = torch.nn.functional.cross_entropy(model(**enc).logits, y)
+                with autocast():
+                    logits = model(**enc).logits
+                loss = torch.nn.functional.cross_entropy(logits.float(), y)
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
                 opt.step()

@@ -61,7 +61,7 @@ def test_load_nli_rejects_objects_without_predict():
 
 
 def test_predict_keeps_input_order_and_flags_truncation(tiny_model):
-    nli = load_nli(str(tiny_model), batch_size=2, max_length=24, backend="torch")
+    nli = load_nli(str(tiny_model), batch_size=2, max_length=24, backend="torch", precision="float32")
     premises = ["Short one.", "A much longer premise " * 8, "Mid length premise here.", "x"]
     hypotheses = ["h1", "h2", "h3", "h4"]
     together = nli.predict(premises, hypotheses)
@@ -148,3 +148,13 @@ def test_predict_leaves_autograd_alone(tiny_model):
 
     load_nli(str(tiny_model)).predict(["A man plays."], ["A person plays."])
     assert torch.is_grad_enabled()
+
+
+def test_bfloat16_agrees_with_float32(tiny_model):
+    pairs = (["A man plays a guitar.", "Talks ended."], ["A person plays music.", "Talks went on."])
+    full = load_nli(str(tiny_model), precision="float32")
+    half = load_nli(str(tiny_model), precision="bfloat16")
+    cols = ["entailment", "neutral", "contradiction"]
+    np.testing.assert_allclose(full.predict(*pairs)[cols], half.predict(*pairs)[cols], atol=0.02)
+    assert full.info["backend"] == "torch-cpu-float32"
+    assert half.info["backend"] == "torch-cpu-bfloat16"
