@@ -1,6 +1,5 @@
 import pytest
 
-
 from checker import device
 
 
