@@ -103,7 +103,8 @@ class RelationConfig:
     - contradiction: mean(p_contra_ab, p_contra_ba) >= contra_threshold (contradiction is
       symmetric; a one-sided call is more often model noise)
     - equivalent: both entailments >= entail_threshold
-    - a_stronger: a entails b but b does not entail a (a says more than b supports)
+    - a_stronger: a entails b but b does not entail a (a says more than b); reported as a finding
+      only when b is more hedged than a (hedge_gap)
     - related: none of the above but the claims are about the same fact (same cluster)
     - unrelated: otherwise
     """
@@ -115,6 +116,10 @@ class RelationConfig:
     # Differences below this entailment gap are not called stronger/weaker: both directions
     # must disagree clearly, so calibration noise does not create spurious "stronger" findings.
     strength_margin: float = 0.3
+    # A stronger/weaker pair is reported as a stronger_claim finding (and the stronger claim is
+    # "contested") only when the weaker claim is this much more hedged (claims.hedge_score):
+    # "agreed" vs "did not object" is 0.5 apart, one outlet adding a detail is 0 (relations.overclaims).
+    hedge_gap: float = 0.2
     # Pairs below this cosine that NLI finds neither entailed nor contradicted are "unrelated".
     related_similarity: float = 0.6
     # A claim nothing supports is reported as single-source only when no other outlet's claim is

@@ -51,6 +51,24 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None) -
     return out
 
 
+def overclaims(pairs: pd.DataFrame, claims: pd.DataFrame, config: RelationConfig | None = None) -> pd.Series:
+    """True for stronger/weaker pairs where the weaker claim is hedged more than the stronger one.
+
+    One-way entailment alone also fires when one outlet merely adds detail ("held at a hotel in
+    Anchorage" => "held in Anchorage"), and the NLI model gives those the same probabilities as a
+    real overclaim ("agreed to" => "did not object to"). A claim "states more than its source
+    supports" when the difference is one of assertion strength, which the hedge rules measure:
+    hedge_score(weaker) - hedge_score(stronger) >= config.hedge_gap.
+    """
+    config = config or RelationConfig()
+    hedge = claims.set_index("claim_id")["hedge_score"].astype(float)
+    h_a = pairs["claim_a"].map(hedge).fillna(0.0).to_numpy()
+    h_b = pairs["claim_b"].map(hedge).fillna(0.0).to_numpy()
+    rel = pairs["relation"].to_numpy()
+    gap = np.where(rel == "a_stronger", h_b - h_a, np.where(rel == "b_stronger", h_a - h_b, -1.0))
+    return pd.Series(gap >= config.hedge_gap, index=pairs.index)
+
+
 def _finding_id(kind: str, claim_ids: list[str], extra: str = "") -> str:
     return "f" + hashlib.sha1(f"{kind}|{'|'.join(sorted(claim_ids))}|{extra}".encode()).hexdigest()[:12]
 
@@ -94,7 +112,10 @@ def pair_findings(
     arts = articles.set_index("article_id")
     findings: list[dict] = []
     merged: dict[tuple, dict] = {}
-    for p in pairs.itertuples():  # detail findings: each claim reference says which value it states
+    overclaim = overclaims(pairs, claims, config).to_numpy()
+    for p, is_overclaim in zip(
+        pairs.itertuples(), overclaim, strict=True
+    ):  # detail findings: each claim reference says which value it states
         a, b = by_id.loc[p.claim_a], by_id.loc[p.claim_b]
         src_a, src_b = _source(arts, p.article_a), _source(arts, p.article_b)
         ids = [p.claim_a, p.claim_b]
@@ -121,7 +142,7 @@ def pair_findings(
                     "ids": ids,
                 }
             )
-        elif p.relation in ("a_stronger", "b_stronger") and p.article_a != p.article_b:
+        elif is_overclaim and p.article_a != p.article_b:
             strong, weak = (a, b) if p.relation == "a_stronger" else (b, a)
             s_src, w_src = (src_a, src_b) if p.relation == "a_stronger" else (src_b, src_a)
             e_sw, e_ws = (
@@ -187,20 +208,23 @@ def _join(names: set[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def claim_status(claims: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+def claim_status(
+    claims: pd.DataFrame, pairs: pd.DataFrame, config: RelationConfig | None = None
+) -> pd.DataFrame:
     """Add status and n_sources to claims.
 
     n_sources counts other articles with a claim that is equivalent to this one or stronger than it
     (so it supports it). Status, first match wins: contradicted (in a cross-article contradiction),
-    contested (another outlet's claim is weaker than it, or a name/number/date differs), corroborated
-    (n_sources >= 1), single_source.
+    contested (another outlet's claim is weaker and more hedged, see overclaims; or a name, number
+    or date differs), corroborated (n_sources >= 1), single_source.
     """
     out = claims.copy()
     cross = pairs[pairs["article_a"] != pairs["article_b"]]
     rel = cross["relation"]
     contradicted = set(cross.loc[rel == "contradiction", ["claim_a", "claim_b"]].to_numpy().ravel())
-    contested = set(cross.loc[rel == "a_stronger", "claim_a"]) | set(
-        cross.loc[rel == "b_stronger", "claim_b"]
+    over = overclaims(cross, claims, config)
+    contested = set(cross.loc[over & (rel == "a_stronger"), "claim_a"]) | set(
+        cross.loc[over & (rel == "b_stronger"), "claim_b"]
     )
     supports = pd.concat(
         [
@@ -365,6 +389,6 @@ def conclude(
     """
     labelled = label_relations(pairs, config)[PAIRS]
     found = pair_findings(labelled, claims, articles, config)
-    claims = mark_detail_conflicts(claim_status(claims, labelled), found)
+    claims = mark_detail_conflicts(claim_status(claims, labelled, config), found)
     found += other_findings(claims, residue, articles, labelled, config)
     return article_scores(articles, claims, residue), claims, labelled, findings_frame(found, claims)

@@ -10,6 +10,7 @@ from checker.relations import (
     findings_frame,
     label_relations,
     other_findings,
+    overclaims,
     pair_findings,
 )
 from checker.schemas import FINDINGS, RESIDUE
@@ -147,3 +148,19 @@ def test_other_findings_residue_and_single_source(world):
 def test_findings_frame_empty():
     frame = findings_frame([], pd.DataFrame({"claim_id": []}))
     assert list(frame.columns) == FINDINGS and frame.empty
+
+
+def test_added_detail_is_not_an_overclaim(world):
+    articles, claims, _ = world
+    # k4 "held in Anchorage" is entailed by a more detailed, equally unhedged k5 stand-in: one-way
+    # entailment, but no difference in assertion strength.
+    pairs = label_relations(
+        pd.DataFrame([_pair(0.95, 0.03, claim_a="k5", claim_b="k4", article_a="a2", article_b="a1")])
+    )
+    assert pairs["relation"].item() == "a_stronger"
+    assert overclaims(pairs, claims).tolist() == [False]
+    assert pair_findings(pairs, claims, articles) == []
+    assert claim_status(claims, pairs).set_index("claim_id").loc["k5", "status"] != "contested"
+    hedged = claims.assign(hedge_score=[0.7, 0, 0, 0.3, 0, 0, 0])  # now k4 hedges more than k5
+    assert overclaims(pairs, hedged).tolist() == [True]
+    assert overclaims(pairs, hedged, RelationConfig(hedge_gap=0.5)).tolist() == [False]
