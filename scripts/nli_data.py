@@ -392,9 +392,8 @@ def make_synthetic(
             add(a[1], b[1], "neutral", "same_entity", doc_key)
     by_doc = sentences.groupby("doc")["text"].apply(list).to_dict()
     for doc_key, texts in sorted(by_doc.items()):
-        for a, b in zip(
-            texts[::4], texts[2::4], strict=True
-        ):  # sentences of one article, two apart: other facts
+        # sentences of one article, two apart, are about other facts (the last may have no partner)
+        for a, b in zip(texts[::4], texts[2::4], strict=False):
             add(a, b, "neutral", "same_story", doc_key)
     df = pd.DataFrame(rows).drop_duplicates(["premise", "hypothesis"])
     df = df[(df["premise"] != df["hypothesis"]) | (df["category"] == "negated_identity")]
