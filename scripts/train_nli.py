@@ -32,6 +32,7 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).parent))
 import nli_data  # noqa: E402
+import nli_ladders  # noqa: E402
 
 LABELS = list(nli_data.LABELS)
 log = logging.getLogger("train_nli")
@@ -59,6 +60,7 @@ def build_data(cfg: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         [
             nli_data.make_synthetic(sentences, nlp, seed=cfg["seed"], antonyms=antonyms),
             nli_data.make_strength_pairs(cfg["seed"]),
+            nli_ladders.make_ladder_pairs(sentences, cfg["seed"]),
         ],
         ignore_index=True,
     )

@@ -1,0 +1,236 @@
+"""Templated "ladder" pairs for assertion strength, hedging, bounds and paraphrase (written by the team).
+
+Each ladder orders statements about one fact from strongest to weakest. A stronger rung entails a
+weaker one, the reverse is neutral, and a rung's opposite contradicts it:
+
+- plans: "S will close O" => "S could close O" / "S is considering closing O"; "S has ruled out
+  closing O" contradicts "S will close O" and "S has not ruled out closing O";
+- reports: "S closed O" => "S reportedly closed O" / "S is said to have closed O"; "S did not close
+  O" contradicts the plain form and is neutral to the hedged one (a report can be wrong);
+- bounds: "S cut 1,200 jobs" => "S cut more than 1,000 jobs"; "fewer than 1,000" and another
+  exact figure contradict;
+- paraphrase: a news sentence and the same sentence with a team-listed synonym swapped in
+  ("talks" / "negotiations") entail each other both ways.
+
+The demo corpus's phrasing ("without any agreement on a prisoner exchange", "security guarantees
+for Ukraine") is not used, so the demo stays an unseen test. Rows carry ``group`` for the
+held-out split (nli_data.in_heldout).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pandas as pd
+
+# base, -ing, past, participle, objects
+ACTIONS = [
+    ("close", "closing", "closed", "closed", ["its plant in Leeds", "the Hamburg office", "two coal mines"]),
+    ("sell", "selling", "sold", "sold", ["its stake in the airline", "the football club", "its retail arm"]),
+    ("cut", "cutting", "cut", "cut", ["fuel subsidies", "its dividend", "funding for the museum"]),
+    ("raise", "raising", "raised", "raised", ["interest rates", "the retirement age", "tariffs on steel"]),
+    (
+        "sign",
+        "signing",
+        "signed",
+        "signed",
+        ["the gas supply deal", "the defence pact", "the licensing agreement"],
+    ),
+    (
+        "launch",
+        "launching",
+        "launched",
+        "launched",
+        ["an inquiry into the crash", "a takeover bid", "a new satellite"],
+    ),
+    (
+        "withdraw",
+        "withdrawing",
+        "withdrew",
+        "withdrawn",
+        ["its troops from the border", "the draft law", "its ambassador"],
+    ),
+    (
+        "ban",
+        "banning",
+        "banned",
+        "banned",
+        ["short-term rentals", "the protest march", "single-use plastics"],
+    ),
+    (
+        "suspend",
+        "suspending",
+        "suspended",
+        "suspended",
+        ["arms exports", "the mining licence", "flights to the island"],
+    ),
+    ("approve", "approving", "approved", "approved", ["the merger", "the new vaccine", "the pipeline route"]),
+]
+ACTORS = [
+    "The company", "The government", "The central bank", "The ministry", "The city council",
+    "The regulator", "Nigeria", "Canada", "The airline", "The coalition", "The board", "Poland",
+    "The state governor", "The league", "Indonesia", "The university",
+]  # fmt: skip
+PLAN_STRONG = ["{S} will {v} {O}", "{S} has decided to {v} {O}", "{S} confirmed it will {v} {O}"]
+PLAN_WEAK = [
+    "{S} could {v} {O}",
+    "{S} may {v} {O}",
+    "{S} is considering {ving} {O}",
+    "{S} has not ruled out {ving} {O}",
+    "{S} is weighing whether to {v} {O}",
+]
+PLAN_CONTRARY = ["{S} has ruled out {ving} {O}", "{S} will not {v} {O}", "{S} has decided against {ving} {O}"]
+FACT = ["{S} {past} {O}", "{S} has {pp} {O}"]
+REPORTED = [
+    "{S} reportedly {past} {O}",
+    "{S} is said to have {pp} {O}",
+    "{S} may have {pp} {O}",
+    "It was reported that {s} had {pp} {O}",
+    "{S} allegedly {past} {O}",
+    "Sources said {s} had {pp} {O}",
+]
+DENIED = ["{S} did not {v} {O}", "{S} has not {pp} {O}"]
+AGREEMENT = ["{S} and {T} agreed on {O}", "{S} and {T} reached a deal on {O}"]
+NO_AGREEMENT = [
+    "{S} and {T} failed to agree on {O}",
+    "{S} and {T} could not agree on {O}",
+    "Talks between {S2} and {T} ended without a deal on {O}",
+]
+WEAK_AGREEMENT = ["{S} and {T} discussed {O}", "{S} and {T} held talks on {O}"]
+TOPICS = [
+    "grain shipments",
+    "the border crossing",
+    "fishing quotas",
+    "gas prices",
+    "the power plant",
+    "visa rules",
+]
+
+# noun phrase with a count, unit, and the verb forms for "S <verb> N <unit>"
+COUNTS = [
+    ("{S} cut {n} jobs", [1200, 450, 3000, 800, 2600]),
+    ("{S} reported {n} new cases on Monday", [312, 1450, 96, 2040]),
+    ("{S} ordered {n} aircraft", [24, 60, 150, 12]),
+    ("Police arrested {n} people after the match", [35, 120, 18, 64]),
+    ("The earthquake killed {n} people", [210, 48, 1300, 75]),
+]
+# Swaps that keep the meaning in news sentences (ambiguous words such as "fired" or "building" are left out).
+PARAPHRASES = [
+    ("talks", "negotiations"), ("exchange", "swap"), ("said", "stated"), ("announced", "declared"),
+    ("bought", "purchased"), ("began", "started"), ("ended", "finished"), ("injured", "wounded"),
+    ("arrested", "detained"), ("big", "large"), ("resigned", "stepped down"), ("company", "firm"),
+    ("agreement", "deal"), ("rules", "regulations"), ("quickly", "rapidly"), ("about", "around"),
+]  # fmt: skip
+
+
+def _row(p: str, h: str, label: str, category: str, group: str) -> dict:
+    cap = lambda t: t[0].upper() + t[1:]  # noqa: E731
+    return {
+        "premise": cap(p) + ".",
+        "hypothesis": cap(h) + ".",
+        "label": label,
+        "category": category,
+        "group": group,
+        "source": "synthetic",
+    }
+
+
+def _fill(template: str, subj: str, action: tuple, obj: str, other: str = "") -> str:
+    v, ving, past, pp, _ = action
+    lower = subj[0].lower() + subj[1:] if subj.startswith("The ") else subj
+    return template.format(S=subj, s=lower, v=v, ving=ving, past=past, pp=pp, O=obj, T=other, S2=lower)
+
+
+def _ladder_rows(rng: random.Random) -> list[dict]:
+    rows: list[dict] = []
+    for ai, action in enumerate(ACTIONS):
+        for oi, obj in enumerate(action[4]):
+            group = f"lad{ai:02d}{oi}"
+            for subj in rng.sample(ACTORS, 4):
+                f = lambda t, s=subj, a=action, o=obj: _fill(t, s, a, o)  # noqa: E731
+                strong, weak = f(rng.choice(PLAN_STRONG)), f(rng.choice(PLAN_WEAK))
+                rows.append(_row(strong, weak, "entailment", "plan", group))
+                rows.append(_row(weak, strong, "neutral", "plan", group))
+                rows.append(
+                    _row(
+                        *rng.sample([strong, f(rng.choice(PLAN_CONTRARY))], 2), "contradiction", "plan", group
+                    )
+                )
+                if rng.random() < 0.4:
+                    pair = [f("{S} has not ruled out {ving} {O}"), f("{S} has ruled out {ving} {O}")]
+                    rows.append(_row(*rng.sample(pair, 2), "contradiction", "plan", group))
+                fact, reported, denied = f(rng.choice(FACT)), f(rng.choice(REPORTED)), f(rng.choice(DENIED))
+                rows.append(_row(fact, reported, "entailment", "report", group))
+                rows.append(_row(reported, fact, "neutral", "report", group))
+                rows.append(_row(*rng.sample([fact, denied], 2), "contradiction", "report", group))
+                rows.append(_row(*rng.sample([reported, denied], 2), "neutral", "report", group))
+                other = rng.choice([a for a in ACTORS if a != subj])
+                rows.append(
+                    _row(fact, _fill(rng.choice(FACT), other, action, obj), "neutral", "report", group)
+                )
+    for ti, topic in enumerate(TOPICS):
+        group = f"agr{ti:02d}"
+        for _ in range(6):
+            s, t = rng.sample(["Ukraine", "Turkey", "Egypt", "Chile", "Peru", "Kenya", "Serbia", "Japan"], 2)
+            f = lambda tpl, s=s, t=t, o=topic: _fill(tpl, s, ACTIONS[0], o, t)  # noqa: E731
+            agreed, weak = f(rng.choice(AGREEMENT)), f(rng.choice(WEAK_AGREEMENT))
+            rows.append(
+                _row(
+                    *rng.sample([agreed, f(rng.choice(NO_AGREEMENT))], 2), "contradiction", "agreement", group
+                )
+            )
+            rows.append(_row(agreed, weak, "entailment", "agreement", group))
+            rows.append(_row(weak, agreed, "neutral", "agreement", group))
+            rows.append(_row(f(rng.choice(NO_AGREEMENT)), weak, "entailment", "agreement", group))
+    return rows
+
+
+def _round_down(n: int) -> int:
+    """A round number below n: 1,200 -> 1,000; 3,000 -> 2,500; 24 -> 20."""
+    step = 10 ** (len(str(n)) - 1)
+    low = (n // step) * step
+    return low if low < n else low - step // 2
+
+
+def _count_rows(rng: random.Random) -> list[dict]:
+    rows: list[dict] = []
+    for ci, (template, numbers) in enumerate(COUNTS):
+        for n in numbers:
+            group = f"cnt{ci}{n}"
+            for subj in rng.sample(ACTORS, 2):
+                low = _round_down(n)
+                say = lambda k, s=subj, tpl=template: tpl.format(S=s, n=k)  # noqa: E731
+                exact = say(f"{n:,}")
+                rows.append(_row(exact, say(f"more than {low:,}"), "entailment", "bound", group))
+                rows.append(_row(say(f"more than {low:,}"), exact, "neutral", "bound", group))
+                rows.append(_row(exact, say(f"about {n:,}"), "entailment", "bound", group))
+                rows.append(
+                    _row(*rng.sample([exact, say(f"fewer than {low:,}")], 2), "contradiction", "bound", group)
+                )
+                other = rng.choice([k for k in numbers if k != n])
+                rows.append(_row(*rng.sample([exact, say(f"{other:,}")], 2), "contradiction", "bound", group))
+    return rows
+
+
+def _paraphrase_rows(sentences: list[tuple[str, str]], rng: random.Random, per_pair: int = 12) -> list[dict]:
+    rows: list[dict] = []
+    for a, b in PARAPHRASES:
+        for src, dst in ((a, b), (b, a)):
+            pattern = re.compile(rf"\b{re.escape(src)}\b")
+            hits = [(text, g) for text, g in sentences if pattern.search(text)]
+            for text, group in rng.sample(hits, min(per_pair, len(hits))):
+                new = pattern.sub(dst, text, count=1)
+                for p, h in ((text, new), (new, text)):  # a paraphrase entails both ways
+                    row = _row(p, h, "entailment", "paraphrase", group)
+                    rows.append(row | {"premise": p, "hypothesis": h})  # news sentences: no "." added
+    return rows
+
+
+def make_ladder_pairs(sentences: pd.DataFrame | None = None, seed: int = 13) -> pd.DataFrame:
+    """All ladder pairs; ``sentences`` (doc, text) from MEANTIME feed the paraphrase pairs."""
+    rng = random.Random(seed)
+    rows = _ladder_rows(rng) + _count_rows(rng)
+    if sentences is not None:
+        rows += _paraphrase_rows(list(zip(sentences["text"], sentences["doc"], strict=True)), rng)
+    return pd.DataFrame(rows).drop_duplicates(["premise", "hypothesis"]).reset_index(drop=True)
