@@ -4,7 +4,8 @@
     python scripts/bench_speed.py --sizes 10,30 --limit 64 --baseline-articles 4 --out /tmp/bench
 
 1. Throughput: embedding (claims/s) and NLI (pairs/s) on real claims extracted from news text, after a
-   warm-up batch, for each form of the NLI model (torch; ONNX int8 when onnx/model_int8.onnx exists).
+   warm-up batch, for each form: torch in float32 and, where the CPU computes bfloat16 natively, in
+   bfloat16; for NLI also ONNX int8 when onnx/model_int8.onnx exists.
 2. End to end: Checker.check on corpora of each --sizes, each size in a fresh Python process (its
    peak RSS from resource.getrusage), after a two-article warm-up that loads the models. Corpora are
    real articles (FNC-1 bodies, ECB+ and MEANTIME documents) and, past those, synthetic articles of
@@ -35,6 +36,7 @@ import bench_common as bc  # noqa: E402
 
 from checker import nli as nli_step  # noqa: E402
 from checker.claims import extract_claims, load_spacy  # noqa: E402
+from checker.embed import SentenceEmbedder  # noqa: E402
 from checker.errors import ModelLoadError  # noqa: E402
 from checker.pipeline import Checker  # noqa: E402
 from checker.relations import label_relations  # noqa: E402
@@ -112,14 +114,22 @@ def nli_throughput(scorer, premises: list[str], hypotheses: list[str]) -> dict[s
     return timed(scorer.predict, warm, work, len(work[0]))
 
 
+def precisions() -> list[str]:
+    """Torch precisions worth timing here: float32, and bfloat16 where the CPU has it natively."""
+    from checker.device import choose_precision
+
+    return ["float32"] + (["bfloat16"] if choose_precision("cpu") == "bfloat16" else [])
+
+
 def nli_forms(model: str) -> dict[str, Any]:
-    """NLI scorers to time: torch always, ONNX int8 when the model folder has the export."""
+    """NLI scorers to time: torch in each precision, ONNX int8 when the model folder has the export."""
     forms: dict[str, Any] = {}
     try:
         path, local = nli_step.resolve_model(model, nli_step.DEFAULT_NLI)
     except ModelLoadError as e:
         return {"error": str(e)}
-    forms["torch"] = nli_step.CrossEncoderNLI(model, backend="torch")
+    for precision in precisions():
+        forms[f"torch-{precision}"] = nli_step.CrossEncoderNLI(model, backend="torch", precision=precision)
     onnx = Path(path) / "onnx" / "model_int8.onnx"
     forms["onnx-int8"] = nli_step.CrossEncoderNLI(model, backend="onnx") if local and onnx.exists() else None
     return forms
@@ -138,8 +148,13 @@ def bench_throughput(pool: pd.DataFrame, args: argparse.Namespace, nli, embedder
         "mean_claim_chars": round(float(np.mean([len(t) for t in texts])), 1),
         "mean_claim_words": round(float(np.mean([len(t.split()) for t in texts])), 1),
         "embedding": embed_throughput(embedder, texts),
+        "embedding_forms": {},
         "nli": {},
     }
+    if isinstance(embedder, SentenceEmbedder):  # the default embedder: time each precision too
+        for precision in precisions():
+            form = SentenceEmbedder(embedder.model, batch_size=embedder.batch_size, precision=precision)
+            out["embedding_forms"][precision] = embed_throughput(form, texts)
     forms = {"given": nli} if nli is not None else nli_forms(args.nli)
     for name, scorer in forms.items():
         if name == "error" or scorer is None:
@@ -374,14 +389,10 @@ def to_markdown(report: dict[str, Any]) -> str:
             f"{t['mean_claim_chars']} chars); "
             f"first {WARMUP} items untimed.\n"
         )
+        embedding = t.get("embedding_forms") or {"configured": t["embedding"]}
         rows = [
-            [
-                "embedding",
-                "–",
-                t["embedding"]["items"],
-                t["embedding"]["seconds"],
-                f"{t['embedding']['per_s']} claims/s",
-            ]
+            ["embedding", name, res["items"], res["seconds"], f"{res['per_s']} claims/s"]
+            for name, res in embedding.items()
         ]
         for name, res in t["nli"].items():
             rows.append(
