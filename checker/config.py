@@ -16,6 +16,7 @@ import dataclasses
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+import typing
 from typing import Any, Literal
 
 from checker.errors import ConfigError
@@ -100,8 +101,8 @@ class RelationConfig:
     """Probabilities -> relation labels.
 
     A pair (a, b) is scored both ways: p_entail_ab = P(a entails b).
-    - contradiction: mean(p_contra_ab, p_contra_ba) >= contra_threshold (contradiction is
-      symmetric; a one-sided call is more often model noise)
+    - contradiction: contra_combine (mean or max) of p_contra_ab and p_contra_ba >= contra_threshold
+      (contradiction is symmetric, but a small model often sees it in one direction only)
     - equivalent: both entailments >= entail_threshold
     - a_stronger: a entails b but b does not entail a (a says more than b); reported as a finding
       only when b is more hedged than a (hedge_gap)
@@ -113,6 +114,7 @@ class RelationConfig:
     # precision (scripts/choose_thresholds.py; models/minilm-nli/README.md), never on test data.
     entail_threshold: float = 0.75
     contra_threshold: float = 0.75
+    contra_combine: Literal["mean", "max"] = "mean"
     # Differences below this entailment gap are not called stronger/weaker: both directions
     # must disagree clearly, so calibration noise does not create spurious "stronger" findings.
     strength_margin: float = 0.3
@@ -162,6 +164,13 @@ class CheckConfig:
                 raise ConfigError(
                     f"{origin}: unknown key(s) {sorted(unknown)} in [{name}]; expected {sorted(known)}"
                 )
+            hints = typing.get_type_hints(section_cls)
+            for key, value in values.items():
+                allowed = typing.get_args(hints[key])
+                if typing.get_origin(hints[key]) is Literal and value not in allowed:
+                    raise ConfigError(
+                        f"{origin}: [{name}] {key} = {value!r}; expected one of {list(allowed)}"
+                    )
             try:
                 kwargs[name] = section_cls(**values)
             except TypeError as e:

@@ -35,7 +35,8 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None) -
     config = config or RelationConfig()
     out = pairs.copy()
     e_ab, e_ba = out["p_entail_ab"].to_numpy(), out["p_entail_ba"].to_numpy()
-    contra = (out["p_contra_ab"].to_numpy() + out["p_contra_ba"].to_numpy()) / 2  # symmetric: both directions
+    both = out[["p_contra_ab", "p_contra_ba"]].to_numpy()
+    contra = both.max(axis=1) if config.contra_combine == "max" else both.mean(axis=1)
     t, m = config.entail_threshold, config.strength_margin
     out["relation"] = np.select(
         [

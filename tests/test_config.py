@@ -16,6 +16,8 @@ def test_round_trip(tmp_path):
         ("[nli]\nmodle = 'x'\n", "unknown key(s) ['modle'] in [nli]"),
         ("[nope]\nx = 1\n", "unknown section [nope]"),
         ("[nli\n", "not valid TOML"),
+        ("[relations]\ncontra_combine = 'sum'\n", "contra_combine = 'sum'; expected one of ['mean', 'max']"),
+        ("[embed]\nprecision = 'bf16'\n", "precision = 'bf16'; expected one of"),
     ],
 )
 def test_bad_config_names_the_problem(tmp_path, text, message):

@@ -46,6 +46,14 @@ def test_label_relations(probs, relation):
     assert label_relations(pd.DataFrame([probs]), RelationConfig())["relation"].item() == relation
 
 
+def test_contradiction_seen_in_one_direction_counts_under_max():
+    one_sided = pd.DataFrame([_pair(0.05, 0.05, c_ab=0.9, c_ba=0.1)])
+    assert label_relations(one_sided, RelationConfig(contra_combine="mean"))["relation"].item() == "related"
+    assert (
+        label_relations(one_sided, RelationConfig(contra_combine="max"))["relation"].item() == "contradiction"
+    )
+
+
 def test_label_relations_does_not_mutate_input():
     frame = pd.DataFrame([_pair(0.9, 0.9)])
     label_relations(frame)
