@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-import typing
 from typing import Any, Literal
 
 from checker.errors import ConfigError
