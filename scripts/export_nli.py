@@ -5,10 +5,11 @@
 Why prune: all-MiniLM-L6-v2's 30,522 x 384 word-embedding table is half its weights, and the fp16
 safetensors (45 MB) plus the int8 ONNX form (23 MB) would exceed the 60 MB the repository allows
 for models. Word pieces that never occur (fewer than --min-count times) in the train-ok English text
-(SNLI dev, FEVER-symmetric, WiCE claims and evidence pages, MEANTIME, the hand-written pairs) are
-dropped, as are [unused*] slots and non-Latin scripts; every Latin/ASCII single character and its
-"##" form stays, so any English word still tokenises (a dropped rare piece splits into smaller
-ones). The model card records the accuracy before and after (scripts/eval_nli.py).
+(SNLI dev, FEVER-symmetric, WiCE claims and evidence pages, MEANTIME, the team's hand-written,
+templated and ladder pairs) are dropped, as are [unused*] slots and non-Latin scripts; every
+Latin/ASCII single character and its "##" form stays, so any English word still tokenises, and
+so does every all-digit piece, so figures tokenise as in training (a dropped rare piece splits
+into smaller ones). The model card records the accuracy before and after (scripts/eval_nli.py).
 
 Writes OUT/ with config.json (id2label), tokenizer files, model.safetensors (fp16),
 calibration.json, heldout.jsonl, onnx/model_int8.onnx (dynamic int8 quantisation).
@@ -29,6 +30,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
 import nli_data  # noqa: E402
+import nli_ladders  # noqa: E402
 
 LIMIT_MB = 60
 
@@ -46,7 +48,10 @@ def train_ok_texts() -> list[str]:
         texts += frame["premise"].tolist() + frame["hypothesis"].tolist()
     for row in nli_data._jsonl(nli_data.SHARED / "factcheck/wice/dev.jsonl"):
         texts += row["evidence"]
-    texts += nli_data.load_meantime_sentences()["text"].tolist()
+    sentences = nli_data.load_meantime_sentences()
+    texts += sentences["text"].tolist()
+    for frame in (nli_data.make_strength_pairs(), nli_ladders.make_ladder_pairs(sentences)):  # the team's
+        texts += frame["premise"].tolist() + frame["hypothesis"].tolist()
     return texts
 
 
@@ -71,8 +76,9 @@ def kept_ids(tokenizer, texts: list[str], min_count: int) -> list[int]:
     special = set(tokenizer.all_special_ids)
     keep = []
     for token, idx in vocab.items():
-        single = len(token.removeprefix("##")) == 1
-        if idx in special or (_latin_or_symbol(token) and (single or counts[idx] >= min_count)):
+        piece = token.removeprefix("##")
+        always = len(piece) == 1 or piece.isdigit()  # any word still tokenises; figures keep their pieces
+        if idx in special or (_latin_or_symbol(token) and (always or counts[idx] >= min_count)):
             if not token.startswith("[unused"):
                 keep.append(idx)
     return sorted(keep)

@@ -70,8 +70,9 @@ def test_offsets_point_into_the_cleaned_articles(demo_run):
 # vs the outlets reporting the exchange stays below 0.75, and it calls "The US proposal ... was
 # accepted by both sides" vs "Russia rejected the ceasefire proposal" neutral. Update when a model
 # finds them: the list must match exactly, so a new miss fails too.
+# The bundled NLI model gives this pair a contradiction probability near 0.05 in both directions
+# (models/minilm-nli/README.md, known limits). A new miss fails the test; so does a fixed one.
 KNOWN_MISSES = [
-    ("contradiction", ["without any agreement on a prisoner exchange"]),
     ("intra_article_conflict", ["accepted by both sides", "rejected the ceasefire proposal"]),
 ]
 
@@ -82,6 +83,7 @@ def test_demo_expectations_hold(demo_run):
     missed = [(e["kind"], e["must_contain"]) for e in result["missed"]]
     assert missed == KNOWN_MISSES, summary(result)
     assert not result["broken_agreements"], summary(result)
+    assert len(result["spurious"]) <= 2, summary(result)  # measured: 0 (one outlet adding detail is no finding)
     assert not result["boilerplate_left"] and not result["dropped_but_kept"], summary(result)
 
 

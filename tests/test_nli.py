@@ -158,3 +158,22 @@ def test_bfloat16_agrees_with_float32(tiny_model):
     np.testing.assert_allclose(full.predict(*pairs)[cols], half.predict(*pairs)[cols], atol=0.02)
     assert full.info["backend"] == "torch-cpu-float32"
     assert half.info["backend"] == "torch-cpu-bfloat16"
+
+
+def test_auto_backend_uses_onnx_only_without_native_bfloat16(monkeypatch):
+    from checker import device
+
+    pairs = (
+        ["Russia agreed to the plan.", "The summit was in Alaska."],
+        ["Russia did not object to the plan.", "The summit was in Texas."],
+    )
+    monkeypatch.setattr(device, "cpu_has_native_bf16", lambda: False)
+    onnx = load_nli(device="cpu")  # the bundled model, backend "auto"
+    assert onnx.info["backend"] == "onnx-int8"
+    monkeypatch.setattr(device, "cpu_has_native_bf16", lambda: True)
+    torch_form = load_nli(device="cpu")
+    assert torch_form.info["backend"] == "torch-cpu-bfloat16"
+    cols = ["entailment", "neutral", "contradiction"]
+    a, b = onnx.predict(*pairs)[cols], torch_form.predict(*pairs)[cols]
+    assert (a.to_numpy().argmax(1) == b.to_numpy().argmax(1)).all()
+    np.testing.assert_allclose(a, b, atol=0.1)
