@@ -71,7 +71,12 @@ def build_data(cfg: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     pool = pd.concat(parts + [gen_train], ignore_index=True)
     pool["category"] = pool["category"].fillna(pool["source"])
     calib = pool.sample(frac=cfg["calib_fraction"], random_state=cfg["seed"])
-    train = pool.drop(calib.index).sample(frac=1.0, random_state=cfg["seed"])
+    train = pool.drop(calib.index)
+    if cfg.get("symmetric_contradictions"):  # contradiction holds both ways: train on both
+        contra = train[train["label"] == "contradiction"]
+        flipped = contra.rename(columns={"premise": "hypothesis", "hypothesis": "premise"})
+        train = pd.concat([train, flipped], ignore_index=True).drop_duplicates(["premise", "hypothesis"])
+    train = train.sample(frac=1.0, random_state=cfg["seed"])
     return train.reset_index(drop=True), calib.reset_index(drop=True), heldout.reset_index(drop=True)
 
 
