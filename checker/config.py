@@ -88,7 +88,7 @@ class NLIConfig:
     # (1.8x faster than float32 torch, within one point of its accuracy: models/minilm-nli/README.md).
     backend: Literal["auto", "torch", "onnx"] = "auto"
     # "auto": bfloat16 where the hardware has it (2-4x faster on CPUs with AMX / AVX512-BF16,
-    # accuracy within 0.1 point), float32 elsewhere. See checker.device.choose_precision.
+    # accuracy within 0.2 points), float32 elsewhere. See checker.device.choose_precision.
     precision: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
     # Score what is reported, not who reported it: "X, Witkoff said." is scored as "X." (the
     # attribution stays in claims.attribution); see checker.claim_rules.strip_attribution.

@@ -42,8 +42,8 @@ def choose_precision(device: str, requested: str = "auto") -> str:
     """Return the dtype name to run inference in on ``device``.
 
     "auto" is bfloat16 on CPUs with native bfloat16 and on CUDA, float32 elsewhere (older CPUs
-    emulate bfloat16 slowly; MPS support varies). The bundled models lose at most a few tenths of a
-    point in bfloat16 (docs/benchmarks.md); pass "float32" to rule that out.
+    emulate bfloat16 slowly; MPS support varies). The bundled NLI model loses at most 0.2 points in
+    bfloat16 (models/minilm-nli/README.md); pass "float32" to rule that out.
 
     Example:
         >>> choose_precision("mps")

@@ -119,11 +119,11 @@ class CrossEncoderNLI:
         precision: str = "auto",
     ):
         self.model = model
-        self.precision = precision
         self.batch_size = batch_size
         self.max_length = max_length
         self.device = device
         self.backend = backend
+        self.precision = precision
 
     @cached_property
     def _loaded(self) -> dict:

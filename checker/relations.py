@@ -114,9 +114,8 @@ def pair_findings(
     findings: list[dict] = []
     merged: dict[tuple, dict] = {}
     overclaim = overclaims(pairs, claims, config).to_numpy()
-    for p, is_overclaim in zip(
-        pairs.itertuples(), overclaim, strict=True
-    ):  # detail findings: each claim reference says which value it states
+    # detail findings: each claim reference says which value it states
+    for p, is_overclaim in zip(pairs.itertuples(), overclaim, strict=True):
         a, b = by_id.loc[p.claim_a], by_id.loc[p.claim_b]
         src_a, src_b = _source(arts, p.article_a), _source(arts, p.article_b)
         ids = [p.claim_a, p.claim_b]
