@@ -74,22 +74,23 @@ def _finding_id(kind: str, claim_ids: list[str], extra: str = "") -> str:
     return "f" + hashlib.sha1(f"{kind}|{'|'.join(sorted(claim_ids))}|{extra}".encode()).hexdigest()[:12]
 
 
-def _claim_refs(claims: pd.DataFrame, ids: list[str]) -> list[dict]:
-    rows = claims.loc[ids]
+def _claim_refs(claims: dict[str, dict], ids: list[str]) -> list[dict]:
+    """Evidence references for ``ids`` from ``claims`` records keyed by claim_id (see findings_frame)."""
     return [
         {
             "claim_id": cid,
-            "article_id": r.article_id,
-            "text": r.text,
-            "start": int(r.start),
-            "end": int(r.end),
+            "article_id": claims[cid]["article_id"],
+            "text": claims[cid]["text"],
+            "start": int(claims[cid]["start"]),
+            "end": int(claims[cid]["end"]),
         }
-        for cid, r in zip(ids, rows.itertuples(), strict=True)
+        for cid in ids
     ]
 
 
-def _source(articles: pd.DataFrame, article_id: str) -> str:
-    src = articles.loc[article_id, "source"] if article_id in articles.index else ""
+def _source(sources: dict[str, str], article_id: str) -> str:
+    """The outlet's name from ``sources`` (article_id -> source), else the article id."""
+    src = sources.get(article_id, "")
     return str(src) if isinstance(src, str) and src else article_id
 
 
@@ -109,14 +110,14 @@ def pair_findings(
     pair's contradiction probability), not also a generic contradiction or stronger-claim finding.
     """
     config = config or RelationConfig()
-    by_id = claims.set_index("claim_id")
-    arts = articles.set_index("article_id")
+    by_id = {r.claim_id: r for r in claims.itertuples(index=False)}  # plain lookups: pandas .loc is slow
+    arts = articles.set_index("article_id")["source"].to_dict()
     findings: list[dict] = []
     merged: dict[tuple, dict] = {}
     overclaim = overclaims(pairs, claims, config).to_numpy()
     # detail findings: each claim reference says which value it states
     for p, is_overclaim in zip(pairs.itertuples(), overclaim, strict=True):
-        a, b = by_id.loc[p.claim_a], by_id.loc[p.claim_b]
+        a, b = by_id[p.claim_a], by_id[p.claim_b]
         src_a, src_b = _source(arts, p.article_a), _source(arts, p.article_b)
         ids = [p.claim_a, p.claim_b]
         details = (
@@ -156,7 +157,7 @@ def pair_findings(
                     "kind": "stronger_claim",
                     "score": float(e_sw - e_ws),
                     "cluster_id": a.cluster_id,
-                    "ids": [strong.name, weak.name],
+                    "ids": [strong.claim_id, weak.claim_id],
                     "explanation": f"{s_src} states more than {w_src} supports: {_quote(strong.text)} implies "
                     f"{_quote(weak.text)}, but not the reverse{hedge}.",
                 }
@@ -283,7 +284,7 @@ def other_findings(
     clusters alone are too coarse for this, since one story's facts sit at similarities of 0.6-0.7.
     """
     config = config or RelationConfig()
-    arts = articles.set_index("article_id")
+    arts = articles.set_index("article_id")["source"].to_dict()
     findings = []
     for (article_id, pattern), spans in residue.groupby(["article_id", "pattern"], sort=True):
         quoted = ", ".join(_quote(t, 60) for t in spans["text"].drop_duplicates().head(3))
@@ -336,7 +337,8 @@ def findings_frame(findings: list[dict], claims: pd.DataFrame) -> pd.DataFrame:
     """Turn finding dicts (with claim ``ids`` or ready ``refs``) into the FINDINGS frame, sorted."""
     if not findings:
         return empty_frame(FINDINGS)
-    by_id = claims.set_index("claim_id")
+    # plain dicts: row lookups through pandas cost more than everything else here
+    by_id = claims.set_index("claim_id")[["article_id", "text", "start", "end"]].to_dict("index")
     rows = []
     for f in findings:
         refs = f.get("refs") or _claim_refs(by_id, f["ids"])

@@ -207,11 +207,16 @@ def _pair_row(pair: dict[str, Any], rows: dict[str, dict]) -> dict[str, Any]:
 
 
 def _cluster_blocks(clusters: list[dict], pairs: list[dict], claims: dict, articles: dict) -> list[dict]:
+    members = [[_text(i) for i in _list(cluster["claim_ids"])] for cluster in clusters]
+    home = {claim_id: n for n, ids in enumerate(members) for claim_id in ids}
+    inside: list[list[dict]] = [[] for _ in clusters]  # each cluster's pairs, found in one pass
+    for p in pairs:
+        n = home.get(_text(p["claim_a"]))
+        if n is not None and home.get(_text(p["claim_b"])) == n:
+            inside[n].append(p)
     blocks = []
-    for cluster in clusters:
-        ids = [_text(i) for i in _list(cluster["claim_ids"])]
+    for cluster, ids, own_pairs in zip(clusters, members, inside, strict=True):
         rows = {i: _claim_row(i, claims, articles) for i in ids}
-        inside = [p for p in pairs if _text(p["claim_a"]) in rows and _text(p["claim_b"]) in rows]
         blocks.append(
             {
                 "cluster_id": _text(cluster["cluster_id"]),
@@ -220,7 +225,7 @@ def _cluster_blocks(clusters: list[dict], pairs: list[dict], claims: dict, artic
                 "n_claims": _int(cluster["n_claims"]) or len(ids),
                 "n_articles": _int(cluster["n_articles"]) or 0,
                 "claims": list(rows.values()),
-                "pairs": [_pair_row(p, rows) for p in inside],
+                "pairs": [_pair_row(p, rows) for p in own_pairs],
             }
         )
     rank = {s: i for i, s in enumerate(_STATUS_ORDER)}
