@@ -95,7 +95,7 @@ AGREEMENT = ["{S} and {T} agreed on {O}", "{S} and {T} reached a deal on {O}"]
 NO_AGREEMENT = [
     "{S} and {T} failed to agree on {O}",
     "{S} and {T} could not agree on {O}",
-    "Talks between {S2} and {T} ended without a deal on {O}",
+    "Talks between {s} and {T} ended without a deal on {O}",
 ]
 WEAK_AGREEMENT = ["{S} and {T} discussed {O}", "{S} and {T} held talks on {O}"]
 TOPICS = [
@@ -107,7 +107,7 @@ TOPICS = [
     "visa rules",
 ]
 
-# noun phrase with a count, unit, and the verb forms for "S <verb> N <unit>"
+# count statements ({n} is the figure) and the figures each takes
 COUNTS = [
     ("{S} cut {n} jobs", [1200, 450, 3000, 800, 2600]),
     ("{S} reported {n} new cases on Monday", [312, 1450, 96, 2040]),
@@ -139,7 +139,7 @@ def _row(p: str, h: str, label: str, category: str, group: str) -> dict:
 def _fill(template: str, subj: str, action: tuple, obj: str, other: str = "") -> str:
     v, ving, past, pp, _ = action
     lower = subj[0].lower() + subj[1:] if subj.startswith("The ") else subj
-    return template.format(S=subj, s=lower, v=v, ving=ving, past=past, pp=pp, O=obj, T=other, S2=lower)
+    return template.format(S=subj, s=lower, v=v, ving=ving, past=past, pp=pp, O=obj, T=other)
 
 
 def _ladder_rows(rng: random.Random) -> list[dict]:
