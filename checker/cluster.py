@@ -5,6 +5,9 @@ Clustering is average-linkage on cosine distance with a distance cut
 nearest-neighbour graph. The graph keeps memory linear in the number of claims (a full distance
 matrix of 15,000 claims would need 1.8 GB), and two claims further apart than the cut could not be
 merged by average linkage through one edge anyway.
+Large corpora chain many facts into one component (3,000 benchmark articles made one so big
+that linkage peaked at 9.5 GB), so a component of more than ``MAX_LINKAGE`` claims is first split
+at stricter similarity cuts.
 
 Deterministic and order-independent: members are sorted by claim_id before linkage and a cluster's
 id is "c-" + its smallest member claim_id, so the same claims in any order get the same clusters and ids.
@@ -59,6 +62,35 @@ def nearest_neighbours(
     return out[out["similarity"] >= min_similarity].reset_index(drop=True)
 
 
+MAX_LINKAGE = 4000  # claims per average-linkage call: its distance matrix takes 8 * n**2 / 2 bytes (64 MB)
+
+
+def _groups(labels: np.ndarray) -> list[np.ndarray]:
+    """Row positions grouped by label, in O(n log n)."""
+    order = np.argsort(labels, kind="stable")
+    return np.split(order, np.flatnonzero(np.diff(labels[order])) + 1)
+
+
+def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    return connected_components(coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n)), directed=False)[1]
+
+
+def _parts(members: np.ndarray, edges: tuple, threshold: float, cap: int) -> list[np.ndarray]:
+    """Split a component larger than ``cap`` by keeping only edges of similarity >= threshold,
+    raised by 0.05 until every part fits (near-duplicates, above 0.99, are kept whole)."""
+    if len(members) <= cap or threshold > 0.99:
+        return [members]
+    a, b, sim = edges
+    pos = np.full(max(members.max(), a.max(initial=0), b.max(initial=0)) + 1, -1)  # row -> place in members
+    pos[members] = np.arange(len(members))
+    keep = (pos[a] >= 0) & (pos[b] >= 0) & (sim >= threshold)
+    labels = _components(len(members), pos[a[keep]], pos[b[keep]])
+    return [p for g in _groups(labels) for p in _parts(members[g], edges, threshold + 0.05, cap)]
+
+
 def cluster_claims(
     claim_ids: Sequence[str],
     vectors: np.ndarray,
@@ -66,39 +98,40 @@ def cluster_claims(
     distance_threshold: float = 0.45,
     neighbours: pd.DataFrame | None = None,
     k: int = 10,
+    max_linkage: int = MAX_LINKAGE,
 ) -> list[str]:
     """Return a cluster id for each claim, in input order. Singletons get their own id.
 
     ``neighbours`` (positional a, b, similarity over the input rows, as from nearest_neighbours) is
-    computed with ``k`` when not given; only edges within the distance cut are used.
+    computed with ``k`` when not given; only edges within the distance cut are used. A component
+    of more than ``max_linkage`` claims (large corpora chain through their neighbour graph) is
+    first split at stricter similarity cuts, so memory stays bounded; clusters then never span two
+    parts, which only matters for claims that are barely within the cut of each other.
     """
     from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
 
     n = len(claim_ids)
     if n == 0:
         return []
     vecs = np.asarray(vectors, dtype=np.float32)
     nn = neighbours if neighbours is not None else nearest_neighbours(vecs, k)
-    nn = nn[nn["similarity"] >= 1.0 - distance_threshold]
-    graph = coo_matrix((np.ones(len(nn)), (nn["a"], nn["b"])), shape=(n, n))
-    _, component = connected_components(graph, directed=False)
+    cut = 1.0 - distance_threshold
+    nn = nn[nn["similarity"] >= cut]
+    edges = (nn["a"].to_numpy(int), nn["b"].to_numpy(int), nn["similarity"].to_numpy(float))
     ids = np.asarray(claim_ids, dtype=object)
     out = [""] * n
-    for comp in np.unique(component):
-        members = np.flatnonzero(component == comp)
-        members = members[
-            np.argsort(ids[members], kind="stable")
-        ]  # claim_id order: input order never matters
-        if len(members) == 1:
-            labels = np.zeros(1, dtype=np.int64)
-        else:
-            tree = linkage(vecs[members].astype(np.float64), method="average", metric="cosine")
-            labels = fcluster(tree, t=distance_threshold, criterion="distance")
-        first: dict[int, str] = {}
-        for pos, lab in zip(members, labels, strict=True):  # sorted: the first member seen is the smallest
-            out[pos] = "c-" + first.setdefault(int(lab), ids[pos])
+    for component in _groups(_components(n, edges[0], edges[1])):
+        for members in _parts(component, edges, cut + 0.05, max_linkage):
+            # claim_id order, so input order never matters; the first member seen is the smallest
+            members = members[np.argsort(ids[members], kind="stable")]
+            if len(members) == 1:
+                labels = np.zeros(1, dtype=np.int64)
+            else:
+                tree = linkage(vecs[members].astype(np.float64), method="average", metric="cosine")
+                labels = fcluster(tree, t=distance_threshold, criterion="distance")
+            first: dict[int, str] = {}
+            for pos, lab in zip(members, labels, strict=True):
+                out[pos] = "c-" + first.setdefault(int(lab), ids[pos])
     return out
 
 

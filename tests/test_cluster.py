@@ -52,3 +52,18 @@ def test_summarise_clusters(vectors):
     assert s.loc["c-a", "n_articles"] == 2 and s.loc["c-c", "n_articles"] == 1
     assert s.loc["c-a", "status"] == "contradicted"  # the most serious member status
     assert s.loc["c-e", "claim_ids"] == ["e"]
+
+
+def test_large_components_are_split_before_linkage():
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(40, 16))
+    v = centres[rng.integers(0, 40, 600)] + 0.3 * rng.normal(size=(600, 16))
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    ids = [f"k{i:04d}" for i in range(600)]
+    exact = cluster_claims(ids, v, distance_threshold=0.45, max_linkage=10_000)
+    capped = cluster_claims(ids, v, distance_threshold=0.45, max_linkage=50)
+    assert capped == cluster_claims(ids[::-1], v[::-1], distance_threshold=0.45, max_linkage=50)[::-1]
+    # Here splitting only cut clusters apart: every capped cluster lies inside one exact cluster.
+    pairs = {(c, e) for c, e in zip(capped, exact, strict=True)}
+    assert len({c for c, _ in pairs}) == len(pairs)
+    assert len(set(capped)) > len(set(exact))  # the cap did split something
