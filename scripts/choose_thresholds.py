@@ -8,8 +8,8 @@ over a grid, and the smallest t whose precision reaches --precision (default 0.9
 fact-checker reads first should rarely be wrong. Contradiction is symmetric, so both directions
 are scored and combined as RelationConfig.contra_combine does: "mean" or "max" of the two; the
 reverse of a pair that is not a contradiction is not one either, so the gold label holds for both
-rules. It prints both and recommends the one with the higher recall at that precision. Copy the chosen values into RelationConfig and
-the model card; the script changes nothing itself.
+rules. It prints both and recommends the one with the higher recall at that precision. Copy the
+chosen values into RelationConfig and the model card; the script changes nothing itself.
 """
 
 from __future__ import annotations
