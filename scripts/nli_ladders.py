@@ -24,54 +24,35 @@ import re
 
 import pandas as pd
 
-# base, -ing, past, participle, objects
-ACTIONS = [
-    ("close", "closing", "closed", "closed", ["its plant in Leeds", "the Hamburg office", "two coal mines"]),
-    ("sell", "selling", "sold", "sold", ["its stake in the airline", "the football club", "its retail arm"]),
-    ("cut", "cutting", "cut", "cut", ["fuel subsidies", "its dividend", "funding for the museum"]),
-    ("raise", "raising", "raised", "raised", ["interest rates", "the retirement age", "tariffs on steel"]),
-    (
-        "sign",
-        "signing",
-        "signed",
-        "signed",
-        ["the gas supply deal", "the defence pact", "the licensing agreement"],
-    ),
-    (
-        "launch",
-        "launching",
-        "launched",
-        "launched",
-        ["an inquiry into the crash", "a takeover bid", "a new satellite"],
-    ),
-    (
-        "withdraw",
-        "withdrawing",
-        "withdrew",
-        "withdrawn",
-        ["its troops from the border", "the draft law", "its ambassador"],
-    ),
-    (
-        "ban",
-        "banning",
-        "banned",
-        "banned",
-        ["short-term rentals", "the protest march", "single-use plastics"],
-    ),
-    (
-        "suspend",
-        "suspending",
-        "suspended",
-        "suspended",
-        ["arms exports", "the mining licence", "flights to the island"],
-    ),
-    ("approve", "approving", "approved", "approved", ["the merger", "the new vaccine", "the pipeline route"]),
+# fmt: off
+ACTIONS = [  # base, -ing, past, participle, objects
+    ("close", "closing", "closed", "closed",
+     ["its plant in Leeds", "the Hamburg office", "two coal mines"]),
+    ("sell", "selling", "sold", "sold",
+     ["its stake in the airline", "the football club", "its retail arm"]),
+    ("cut", "cutting", "cut", "cut",
+     ["fuel subsidies", "its dividend", "funding for the museum"]),
+    ("raise", "raising", "raised", "raised",
+     ["interest rates", "the retirement age", "tariffs on steel"]),
+    ("sign", "signing", "signed", "signed",
+     ["the gas supply deal", "the defence pact", "the licensing agreement"]),
+    ("launch", "launching", "launched", "launched",
+     ["an inquiry into the crash", "a takeover bid", "a new satellite"]),
+    ("withdraw", "withdrawing", "withdrew", "withdrawn",
+     ["its troops from the border", "the draft law", "its ambassador"]),
+    ("ban", "banning", "banned", "banned",
+     ["short-term rentals", "the protest march", "single-use plastics"]),
+    ("suspend", "suspending", "suspended", "suspended",
+     ["arms exports", "the mining licence", "flights to the island"]),
+    ("approve", "approving", "approved", "approved",
+     ["the merger", "the new vaccine", "the pipeline route"]),
 ]
 ACTORS = [
     "The company", "The government", "The central bank", "The ministry", "The city council",
     "The regulator", "Nigeria", "Canada", "The airline", "The coalition", "The board", "Poland",
     "The state governor", "The league", "Indonesia", "The university",
-]  # fmt: skip
+]
+# fmt: on
 PLAN_STRONG = ["{S} will {v} {O}", "{S} has decided to {v} {O}", "{S} confirmed it will {v} {O}"]
 PLAN_WEAK = [
     "{S} could {v} {O}",
