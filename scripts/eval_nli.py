@@ -22,6 +22,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 import nli_data  # noqa: E402
+from train_nli import ece  # noqa: E402  (one definition of calibration error)
 
 LABELS = list(nli_data.LABELS)
 SETS = {
@@ -30,17 +31,6 @@ SETS = {
     "rte_test": nli_data.load_rte,
     "anli_dev": nli_data.load_anli,
 }
-
-
-def ece(probs: np.ndarray, labels: np.ndarray, bins: int = 15) -> float:
-    """Expected calibration error of the top-class confidence (equal-width bins)."""
-    conf, pred = probs.max(1), probs.argmax(1)
-    total = 0.0
-    for lo, hi in zip(np.linspace(0, 1, bins + 1)[:-1], np.linspace(0, 1, bins + 1)[1:], strict=True):
-        mask = (conf > lo) & (conf <= hi)
-        if mask.any():
-            total += mask.mean() * abs((pred[mask] == labels[mask]).mean() - conf[mask].mean())
-    return float(total)
 
 
 def f1(pred: np.ndarray, gold: np.ndarray, cls: int) -> float:
