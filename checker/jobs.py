@@ -254,10 +254,13 @@ class _Job:
         if todo.empty:
             return
         texts = self.db.claims(self.keys.cluster)[["claim_id", "text"]]
-        if self.cfg.nli.strip_attribution:  # as Checker.check: score what is reported, not who said it
-            texts = texts.assign(text=texts["text"].map(claims_step.strip_attribution))
         for start in range(0, len(todo), _NLI_BATCH):
-            scored = nli.score_pairs(todo.iloc[start : start + _NLI_BATCH], texts, self.parts.nli)
+            scored = nli.score_pairs(
+                todo.iloc[start : start + _NLI_BATCH],
+                texts,
+                self.parts.nli,
+                strip_attribution=self.cfg.nli.strip_attribution,
+            )
             with self.db.transaction():
                 self.db.add_scores(scored, self.keys.nli, self.run_id)
                 _fail_point("nli-write")

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from checker import claim_rules
 from checker.device import choose_device, choose_precision
 from checker.errors import ModelLoadError
 
@@ -269,14 +270,20 @@ def load_nli(model: str | os.PathLike | NLIScorer = "auto", **kwargs) -> NLIScor
     return CrossEncoderNLI(model, **kwargs)
 
 
-def score_pairs(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) -> pd.DataFrame:
+def score_pairs(
+    pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer, *, strip_attribution: bool = False
+) -> pd.DataFrame:
     """Add p_{entail,contra,neutral}_{ab,ba} and truncated to a pairs frame (claim_a, claim_b).
 
     Both directions of every pair go through the scorer as one flat stream, and each distinct
     (premise, hypothesis) text is scored once: syndicated copies repeat sentences word for word.
+    With strip_attribution, "X said" and "according to Y" are cut from the texts first
+    (NLIConfig.strip_attribution): the model judges what is reported, not who reported it.
     """
     out = pairs.copy()
     text = claims.set_index("claim_id")["text"]
+    if strip_attribution:
+        text = text.map(claim_rules.strip_attribution)
     a, b = text.loc[out["claim_a"]].tolist(), text.loc[out["claim_b"]].tolist()
     stream = pd.DataFrame({"premise": a + b, "hypothesis": b + a})
     unique = stream.drop_duplicates(ignore_index=True)

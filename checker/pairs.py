@@ -70,6 +70,20 @@ def lexical_neighbours(texts: Sequence[str], k: int, *, min_similarity: float = 
     return out[out["lexical"] >= min_similarity].reset_index(drop=True)
 
 
+def candidates(
+    texts: Sequence[str], vectors: np.ndarray, dense: pd.DataFrame, config: PairConfig | None = None
+) -> pd.DataFrame:
+    """Dense neighbour rows (a, b, similarity) plus each text's lexical neighbours, all with cosine.
+
+    ``vectors`` are the unit-length embeddings of ``texts``; the result is select_pairs' input.
+    """
+    config = config or PairConfig()
+    lexical = lexical_neighbours(list(texts), config.lexical_neighbours, min_similarity=config.min_lexical)
+    a, b = lexical["a"].to_numpy(dtype=int), lexical["b"].to_numpy(dtype=int)
+    lexical["similarity"] = np.einsum("ij,ij->i", vectors[a], vectors[b]).astype(float)
+    return pd.concat([dense, lexical], ignore_index=True)
+
+
 def select_pairs(
     claims: pd.DataFrame, neighbours: pd.DataFrame, config: PairConfig | None = None
 ) -> pd.DataFrame:

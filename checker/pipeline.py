@@ -194,19 +194,14 @@ class Checker:
             )
         )
         lap("cluster")
-        lexical = pairs.lexical_neighbours(
-            claims["text"].tolist(), cfg.pairs.lexical_neighbours, min_similarity=cfg.pairs.min_lexical
+        scored = pairs.select_pairs(
+            claims, pairs.candidates(claims["text"], vectors, nn, cfg.pairs), cfg.pairs
         )
-        lexical["similarity"] = np.einsum("ij,ij->i", vectors[lexical["a"]], vectors[lexical["b"]]).astype(
-            float
+        scored = (
+            nli.score_pairs(scored, claims, self.nli, strip_attribution=cfg.nli.strip_attribution)
+            if len(scored)
+            else _empty_scored(scored)
         )
-        scored = pairs.select_pairs(claims, pd.concat([nn, lexical], ignore_index=True), cfg.pairs)
-        nli_input = (
-            claims.assign(text=claims["text"].map(claims_step.strip_attribution))
-            if cfg.nli.strip_attribution
-            else claims
-        )
-        scored = nli.score_pairs(scored, nli_input, self.nli) if len(scored) else _empty_scored(scored)
         lap("nli")
         articles, claims, scored, findings = relations.conclude(
             articles, claims, scored, residue, cfg.relations

@@ -143,6 +143,32 @@ def test_score_pairs_scores_each_distinct_text_pair_once():
     assert out["p_entail_ba"].tolist() == [pytest.approx(0.05)] * 2
 
 
+def test_score_pairs_can_cut_attribution_before_scoring():
+    claims = pd.DataFrame(
+        {
+            "claim_id": ["k1", "k2"],
+            "text": [
+                "Russia agreed to the plan, Witkoff told reporters.",
+                "According to Reuters, talks ended on Friday.",
+            ],
+        }
+    )
+    pairs = pd.DataFrame({"claim_a": ["k1"], "claim_b": ["k2"]})
+    for strip, expected in (
+        (False, claims["text"].tolist()),
+        (True, ["Russia agreed to the plan.", "Talks ended on Friday."]),
+    ):
+        seen = []
+
+        class Recording(DirectionalFake):
+            def predict(self, premises, hypotheses):
+                seen.extend(premises)
+                return super().predict(premises, hypotheses)
+
+        score_pairs(pairs, claims, Recording(), strip_attribution=strip)
+        assert seen == expected
+
+
 def test_predict_leaves_autograd_alone(tiny_model):
     import torch
 

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 
 from checker.config import PairConfig
-from checker.pairs import lexical_neighbours, select_pairs
+from checker.pairs import candidates, lexical_neighbours, select_pairs
 
 CLAIMS = pd.DataFrame(
     {
@@ -44,6 +44,16 @@ def test_lexical_neighbours_find_negated_restatements():
     assert dict(zip(nn["a"], nn["b"], strict=True))[0] == 2
     assert 3 not in set(nn["a"])  # nothing in common with the others: below the floor
     assert lexical_neighbours(["?", "!"], 2).empty
+
+
+def test_candidates_add_lexical_rows_with_their_cosine():
+    texts = ["The talks ended without an agreement.", "The sides reached an agreement at the talks."]
+    vectors = np.array([[1.0, 0.0], [0.6, 0.8]])
+    dense = _nn([(0, 1, 0.6)])
+    out = candidates(texts, vectors, dense, PairConfig(lexical_neighbours=1, min_lexical=0.1))
+    lexical = out[out["lexical"].notna()]
+    assert len(out) == 3 and sorted(zip(lexical["a"], lexical["b"], strict=True)) == [(0, 1), (1, 0)]
+    assert lexical["similarity"].tolist() == [0.6, 0.6]
 
 
 def test_intra_pairs_can_be_switched_off_and_similarity_floor():
