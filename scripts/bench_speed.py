@@ -12,6 +12,8 @@
    real paragraphs (bench_common.build_corpus). Scaling exponents come from log-log fits.
 3. Checker vs naive all-pairs baseline on --baseline-articles articles of one ECB+ topic: every claim
    against every claim of the other articles, same NLI in both directions, same relation labels.
+4. Pair budget on --budget-articles articles: the configured pairs scored once, then the findings
+   each smaller budget (fewer neighbours per claim) would keep, and its share of NLI time.
 
 Writes speed.json and speed.md to --out and prints the Markdown.
 """
@@ -19,6 +21,7 @@ Writes speed.json and speed.md to --out and prints the Markdown.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import resource
@@ -34,12 +37,15 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
 import bench_common as bc  # noqa: E402
 
+from checker import cluster as cluster_step  # noqa: E402
 from checker import nli as nli_step  # noqa: E402
+from checker import pairs as pair_step  # noqa: E402
 from checker.claims import extract_claims, load_spacy  # noqa: E402
+from checker.config import RelationConfig  # noqa: E402
 from checker.embed import SentenceEmbedder  # noqa: E402
 from checker.errors import ModelLoadError  # noqa: E402
 from checker.pipeline import Checker  # noqa: E402
-from checker.relations import label_relations  # noqa: E402
+from checker.relations import label_relations, overclaims  # noqa: E402
 
 WARMUP = 32  # items in the untimed first batch: model load, allocator and kernel warm-up
 _WARMUP_ARTICLES = pd.DataFrame(
@@ -278,24 +284,18 @@ def baseline_corpus(data: Path, n: int, *, seed: int) -> pd.DataFrame:
     return bc.build_corpus(bc.news_pool(data), n, seed=seed)
 
 
-def finding_pairs(pairs: pd.DataFrame) -> dict[str, set]:
-    """Cross-article contradiction pairs (unordered) and stronger-claim pairs (strong, weak)."""
+def finding_pairs(pairs: pd.DataFrame, claims: pd.DataFrame, config: RelationConfig) -> dict[str, set]:
+    """Cross-article findings of labelled pairs: contradictions (claim_a, claim_b) and stronger
+    claims the way the checker reports them, one-way entailment with a hedge gap (strong, weak)."""
     cross = pairs[pairs["article_a"] != pairs["article_b"]]
-    rel = cross["relation"]
-    contra = set(
-        zip(
-            cross.loc[rel == "contradiction", "claim_a"],
-            cross.loc[rel == "contradiction", "claim_b"],
-            strict=True,
-        )
-    )
-    stronger = set(
-        zip(cross.loc[rel == "a_stronger", "claim_a"], cross.loc[rel == "a_stronger", "claim_b"], strict=True)
-    )
-    stronger |= set(
-        zip(cross.loc[rel == "b_stronger", "claim_b"], cross.loc[rel == "b_stronger", "claim_a"], strict=True)
-    )
-    return {"contradiction": contra, "stronger": stronger}
+    rel, over = cross["relation"], overclaims(cross, claims, config)
+    contra = cross[rel == "contradiction"]
+    a_strong, b_strong = cross[over & (rel == "a_stronger")], cross[over & (rel == "b_stronger")]
+    return {
+        "contradiction": set(zip(contra["claim_a"], contra["claim_b"], strict=True)),
+        "stronger": set(zip(a_strong["claim_a"], a_strong["claim_b"], strict=True))
+        | set(zip(b_strong["claim_b"], b_strong["claim_a"], strict=True)),
+    }
 
 
 def all_pairs(claims: pd.DataFrame, vectors: np.ndarray) -> pd.DataFrame:
@@ -332,13 +332,18 @@ def bench_baseline(args: argparse.Namespace, nli, embedder) -> dict[str, Any]:
     start = time.perf_counter()
     vectors = checker.embedder.encode(claims["text"].tolist())  # cached by the check: a lookup
     naive = all_pairs(claims, vectors)
+    cfg = checker.config
     if len(naive):
-        naive = label_relations(nli_step.score_pairs(naive, claims, checker.nli), checker.config.relations)
+        naive = nli_step.score_pairs(naive, claims, checker.nli, strip_attribution=cfg.nli.strip_attribution)
+        naive = label_relations(naive, cfg.relations)
     else:
         naive = naive.assign(relation=pd.Series(dtype=object))
     naive_s = time.perf_counter() - start
     shared = sum(timings.get(k, 0.0) for k in ("ingest", "claims", "embed"))
-    mine, theirs = finding_pairs(result.pairs), finding_pairs(naive)
+    mine = finding_pairs(result.pairs, claims, cfg.relations)
+    theirs = finding_pairs(naive, claims, cfg.relations)
+    # The baseline's findings between claims about one fact (cosine >= the checker's own pairing floor)
+    near = finding_pairs(naive[naive["similarity"] >= cfg.pairs.min_similarity], claims, cfg.relations)
     agreement = {}
     for kind in ("contradiction", "stronger"):
         both = len(mine[kind] & theirs[kind])
@@ -348,6 +353,10 @@ def bench_baseline(args: argparse.Namespace, nli, embedder) -> dict[str, Any]:
             "both": both,
             "checker_found_by_baseline": both / len(mine[kind]) if mine[kind] else None,
             "baseline_found_by_checker": both / len(theirs[kind]) if theirs[kind] else None,
+            "baseline_near": len(near[kind]),
+            "baseline_near_found_by_checker": (
+                len(mine[kind] & near[kind]) / len(near[kind]) if near[kind] else None
+            ),
         }
     checker_s = timings["total"]
     return {
@@ -362,6 +371,64 @@ def bench_baseline(args: argparse.Namespace, nli, embedder) -> dict[str, Any]:
         "checker_scoring_s": timings.get("nli", 0.0),
         "time_ratio": round((shared + naive_s) / checker_s, 2) if checker_s else None,
         "agreement": agreement,
+        "min_similarity": cfg.pairs.min_similarity,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Pair budget: NLI time against findings kept
+# --------------------------------------------------------------------------------------------
+
+
+def bench_budgets(args: argparse.Namespace, nli, embedder, nlp) -> dict[str, Any]:
+    """Findings kept when each claim gets fewer NLI partners (PairConfig neighbours:lexical_neighbours).
+
+    The configured budget's pairs are scored once; a smaller budget's pairs are a subset of them
+    (the same ranked neighbour lists, cut shorter), so its findings are read off the same scores.
+    """
+    n = args.budget_articles
+    if n <= 1:
+        return {"status": "skipped", "missing": ["--budget-articles <= 1"]}
+    pool = bc.news_pool(args.data)
+    if pool.empty:
+        return bc.absent("budgets", [args.data / "stance/fnc-1/bodies.csv"])
+    checker = Checker(nli=nli if nli is not None else args.nli, embedder=embedder)
+    cfg = checker.config
+    claims, _ = extract_claims(bc.build_corpus(pool, n, seed=args.seed), config=cfg.claims, nlp=nlp)
+    vectors = checker.embedder.encode(claims["text"].tolist())
+    dense = cluster_step.nearest_neighbours(
+        vectors, max(cfg.pairs.neighbours, 10), min_similarity=cfg.pairs.min_similarity
+    )
+    candidates = pair_step.candidates(claims["text"], vectors, dense, cfg.pairs)
+    full = pair_step.select_pairs(claims, candidates, cfg.pairs)
+    start = time.perf_counter()
+    scored = nli_step.score_pairs(full, claims, checker.nli, strip_attribution=cfg.nli.strip_attribution)
+    nli_s = time.perf_counter() - start
+    scored = label_relations(scored, cfg.relations)
+    found = finding_pairs(scored, claims, cfg.relations)
+    rows = []
+    for budget in args.budgets.split(","):
+        k, lex = (int(x) for x in budget.split(":"))
+        if k > cfg.pairs.neighbours or lex > cfg.pairs.lexical_neighbours:
+            continue  # not a subset of the scored pairs
+        sub = pair_step.select_pairs(
+            claims, candidates, dataclasses.replace(cfg.pairs, neighbours=k, lexical_neighbours=lex)
+        )
+        keys = set(zip(sub["claim_a"], sub["claim_b"], strict=True))
+        kept = {
+            kind: (len({(x, y) for x, y in pairs if (min(x, y), max(x, y)) in keys}) / len(pairs))
+            if pairs
+            else None
+            for kind, pairs in found.items()
+        }
+        rows.append({"budget": f"{k}:{lex}", "pairs": len(sub), "share": len(sub) / len(full), "kept": kept})
+    return {
+        "status": "ok",
+        "articles": n,
+        "claims": len(claims),
+        "nli_s": round(nli_s, 2),
+        "found": {kind: len(v) for kind, v in found.items()},
+        "rows": rows,
     }
 
 
@@ -465,24 +532,69 @@ def to_markdown(report: dict[str, Any]) -> str:
                 v["both"],
                 bc.pct(v["checker_found_by_baseline"]),
                 bc.pct(v["baseline_found_by_checker"]),
+                v.get("baseline_near", "–"),
+                bc.pct(v.get("baseline_near_found_by_checker")),
             ]
             for k, v in b["agreement"].items()
         ]
+        near = f"cosine ≥ {b.get('min_similarity', '–')}"
         out.append(
             bc.markdown_table(
                 [
-                    "finding",
+                    "cross-article finding",
                     "checker",
                     "baseline",
                     "both",
                     "checker's found by baseline %",
                     "baseline's found by checker %",
+                    f"baseline's at {near}",
+                    "of those found by checker %",
+                ],
+                rows,
+            )
+        )
+        out.append(
+            "\nStronger = one-way entailment where the weaker claim is more hedged, as the checker reports "
+            f"it. Baseline findings at {near} are between claims about one fact; below it the checker "
+            "pairs claims only through lexical neighbours."
+        )
+    else:
+        out.append(f"not run: {b.get('missing', b)}")
+    out += ["", "## Pair budget: NLI time against findings kept", ""]
+    g = r.get("budgets", {})
+    if g.get("status") == "ok":
+        out.append(
+            f"{g['articles']} articles, {g['claims']} claims. The configured budget's pairs were scored "
+            f"once ({g['nli_s']} s of NLI) and found {g['found']['contradiction']} cross-article "
+            f"contradictions and {g['found']['stronger']} stronger claims; each smaller budget is a subset "
+            "of those pairs. Budget = embedding neighbours : lexical neighbours per claim.\n"
+        )
+        rows = [
+            [
+                x["budget"],
+                x["pairs"],
+                bc.pct(x["share"]),
+                round(x["share"] * g["nli_s"], 1),
+                bc.pct(x["kept"]["contradiction"]),
+                bc.pct(x["kept"]["stronger"]),
+            ]
+            for x in g["rows"]
+        ]
+        out.append(
+            bc.markdown_table(
+                [
+                    "budget",
+                    "pairs",
+                    "pairs %",
+                    "NLI s (pro rata)",
+                    "contradictions kept %",
+                    "stronger kept %",
                 ],
                 rows,
             )
         )
     else:
-        out.append(f"not run: {b.get('missing', b)}")
+        out.append(f"not run: {g.get('missing', g)}")
     return "\n".join(out)
 
 
@@ -502,6 +614,7 @@ def run(args: argparse.Namespace, *, nli=None, embedder=None, nlp=None) -> dict[
     results = {"throughput": bench_throughput(pool, args, nli, emb, nlp)}
     results["sizes"] = bench_sizes(args, nli, embedder)
     results["baseline"] = bench_baseline(args, nli, embedder)
+    results["budgets"] = bench_budgets(args, nli, emb, nlp)
     report = {
         "record": bc.run_record("bench_speed.py", args.argv),
         "torch_threads": torch.get_num_threads(),
@@ -520,6 +633,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sizes", default="100,1000,10000", help="comma-separated corpus sizes (articles)")
     parser.add_argument(
         "--baseline-articles", type=int, default=20, help="articles for the all-pairs baseline"
+    )
+    parser.add_argument(
+        "--budget-articles", type=int, default=1000, help="articles for the pair-budget trade-off (0: skip)"
+    )
+    parser.add_argument(
+        "--budgets",
+        default="6:3,5:3,6:2,5:2,4:3,4:2,3:2",
+        help="pair budgets neighbours:lexical_neighbours to compare, each at most the configured one",
     )
     parser.add_argument("--seed", type=int, default=13, help="corpus shuffling and synthetic articles")
     parser.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)  # one size, JSON on stdout

@@ -195,6 +195,10 @@ def test_bench_speed_runs_on_a_tiny_corpus(tmp_path):
             "5,8",
             "--baseline-articles",
             "3",
+            "--budget-articles",
+            "6",
+            "--budgets",
+            "6:3,2:1,9:9",
         ],
         nli=nli,
         embedder=FakeEmbedder(),
@@ -209,8 +213,13 @@ def test_bench_speed_runs_on_a_tiny_corpus(tmp_path):
     baseline = results["baseline"]
     assert baseline["articles"] == 3 and baseline["baseline_pairs"] > 0
     assert set(baseline["agreement"]) == {"contradiction", "stronger"}
+    budgets = results["budgets"]
+    assert [row["budget"] for row in budgets["rows"]] == ["6:3", "2:1"]  # 9:9 is no subset: left out
+    full, small = budgets["rows"]
+    assert full["share"] == 1.0 and all(v in (None, 1.0) for v in full["kept"].values())
+    assert 0 < small["pairs"] <= full["pairs"]
     # Same NLI, same thresholds: every cross-article finding of the checker is among the baseline's.
     assert all(v["checker_found_by_baseline"] in (None, 1.0) for v in baseline["agreement"].values())
     saved = json.loads((tmp_path / "speed.json").read_text())
-    assert saved["record"]["command"].endswith("--baseline-articles 3")
+    assert saved["record"]["command"].endswith("--budgets 6:3,2:1,9:9")
     assert "## End to end" in (tmp_path / "speed.md").read_text()
