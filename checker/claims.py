@@ -28,6 +28,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
@@ -38,6 +39,9 @@ from checker.claim_rules import (
     find_residue,
     hedge_score,
     is_check_worthy,
+    opposable_families,
+    opposed_frames,
+    predicate_frames,
     strip_attribution,
 )
 from checker.config import ClaimConfig
@@ -48,6 +52,7 @@ from checker.schemas import CLAIMS, RESIDUE, empty_frame, validate_frame
 # public functions are re-exported because callers import them from here.
 __all__ = [
     "strip_attribution",
+    "opposed_verbs",
     "extract_claims",
     "find_attribution",
     "find_hedges",
@@ -248,3 +253,37 @@ def _trim_citations(text: str, start: int, end: int, spans: list[tuple[int, int,
         else:
             return start, end
         start, end = _strip(text, start, end)
+
+
+def opposed_verbs(pairs: pd.DataFrame, claims: pd.DataFrame, nlp=None) -> pd.Series:
+    """Per pair, how its claims give one actor opposite verbs on one thing, or "" (pairs.opposed).
+
+    See claim_rules.predicate_frames. Only pairs whose claims may both hold verbs of one family of
+    the opposites table are parsed, so this costs little next to NLI.
+
+    Example:
+        >>> claims = pd.DataFrame({"claim_id": ["k1", "k2"], "text": [
+        ...     "The proposal was accepted by both sides.", "Russia rejected the proposal."]})
+        >>> opposed_verbs(pd.DataFrame({"claim_a": ["k1"], "claim_b": ["k2"]}), claims).tolist()
+        ['accepted vs rejected (proposal)']
+    """
+    out = pd.Series("", index=pairs.index, dtype=object)
+    text = dict(zip(claims["claim_id"], claims["text"], strict=True))
+    ids = pd.unique(pairs[["claim_a", "claim_b"]].to_numpy().ravel())
+    families = {cid: opposable_families(text[cid]) for cid in ids}
+    both = np.array(
+        [bool(families[a] & families[b]) for a, b in zip(pairs["claim_a"], pairs["claim_b"], strict=True)],
+        dtype=bool,
+    )
+    if not both.any():
+        return out
+    ids = sorted(set(pairs.loc[both, "claim_a"]) | set(pairs.loc[both, "claim_b"]))
+    nlp = nlp if nlp is not None else load_spacy()
+    frames = {
+        cid: predicate_frames(doc[:]) for cid, doc in zip(ids, nlp.pipe(text[i] for i in ids), strict=True)
+    }
+    out[both] = [
+        opposed_frames(frames[a], frames[b])
+        for a, b in zip(pairs.loc[both, "claim_a"], pairs.loc[both, "claim_b"], strict=True)
+    ]
+    return out

@@ -101,7 +101,8 @@ class RelationConfig:
 
     A pair (a, b) is scored both ways: p_entail_ab = P(a entails b).
     - contradiction: contra_combine (mean or max) of p_contra_ab and p_contra_ba >= contra_threshold
-      (contradiction is symmetric, but a small model often sees it in one direction only)
+      (contradiction is symmetric, but a small model often sees it in one direction only), or
+      opposite verbs (opposite_verbs)
     - equivalent: both entailments >= entail_threshold
     - a_stronger: a entails b but b does not entail a (a says more than b); reported as a finding
       only when b is more hedged than a (hedge_gap)
@@ -127,6 +128,9 @@ class RelationConfig:
     # this close to it (cosine); closer ones are the same fact told differently (status shows that).
     single_source_similarity: float = 0.7
     entity_similarity: float = 0.75  # fuzzy ratio above which two differing names look like a misspelling
+    # A pair whose claims give one actor opposite verbs on the same thing (pairs.opposed, e.g.
+    # "accepted vs rejected (proposal)") is a contradiction unless NLI finds both directions entailed.
+    opposite_verbs: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -271,8 +271,10 @@ class _Job:
         self.step("findings")
         db, cfg = self.db, self.cfg
         articles, claims, residue = db.articles(), db.claims(self.keys.cluster), db.residue()
+        scored = db.scored_pairs(self.keys.cluster, self.keys.nli)
+        scored["opposed"] = claims_step.opposed_verbs(scored, claims, self.parts.nlp)
         scored_articles, claims, scored, findings = relations.conclude(
-            articles, claims, db.scored_pairs(self.keys.cluster, self.keys.nli), residue, cfg.relations
+            articles, claims, scored, residue, cfg.relations
         )
         with db.transaction():
             db.save_findings(findings, self.run_id)

@@ -202,6 +202,7 @@ class Checker:
             if len(scored)
             else _empty_scored(scored)
         )
+        scored["opposed"] = claims_step.opposed_verbs(scored, claims, self.nlp)
         lap("nli")
         articles, claims, scored, findings = relations.conclude(
             articles, claims, scored, residue, cfg.relations

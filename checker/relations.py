@@ -34,13 +34,15 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None) -
     """Add ``relation`` to scored pairs (see RelationConfig for the rules, applied in order)."""
     config = config or RelationConfig()
     out = pairs.copy()
+    out["opposed"] = out["opposed"].fillna("").astype(str) if "opposed" in out else ""
     e_ab, e_ba = out["p_entail_ab"].to_numpy(), out["p_entail_ba"].to_numpy()
     both = out[["p_contra_ab", "p_contra_ba"]].to_numpy()
     contra = both.max(axis=1) if config.contra_combine == "max" else both.mean(axis=1)
     t, m = config.entail_threshold, config.strength_margin
+    opposed = out["opposed"].ne("").to_numpy() & config.opposite_verbs
     out["relation"] = np.select(
         [
-            contra >= config.contra_threshold,
+            (contra >= config.contra_threshold) | (opposed & ~((e_ab >= t) & (e_ba >= t))),
             (e_ab >= t) & (e_ba >= t),
             (e_ab >= t) & (e_ab - e_ba >= m),
             (e_ba >= t) & (e_ba - e_ab >= m),
@@ -134,12 +136,19 @@ def pair_findings(
                 if kind != "contradiction"
                 else f"{src_a} and {src_b} contradict each other"
             )
+            score = max(p.p_contra_ab, p.p_contra_ba)
+            why = ""
+            if p.opposed and config.opposite_verbs:  # found by the verb rule: score it like a detail
+                score, why = (
+                    max(score, 1 - min(p.p_entail_ab, p.p_entail_ba)),
+                    f" (opposite verbs: {p.opposed})",
+                )
             findings.append(
                 {
                     "kind": kind,
-                    "score": float(max(p.p_contra_ab, p.p_contra_ba)),
+                    "score": float(score),
                     "cluster_id": a.cluster_id,
-                    "explanation": f"{where}: {_quote(a.text)} vs {_quote(b.text)}.",
+                    "explanation": f"{where}: {_quote(a.text)} vs {_quote(b.text)}{why}.",
                     "ids": ids,
                 }
             )

@@ -39,7 +39,9 @@ clusters:
 pairs:
     claim_a, claim_b, article_a, article_b, similarity, kind ("cross" | "intra"),
     p_entail_ab, p_contra_ab, p_neutral_ab, p_entail_ba, p_contra_ba, p_neutral_ba,
-    truncated (bool: the pair did not fit the model in one direction and was cut), relation
+    truncated (bool: the pair did not fit the model in one direction and was cut),
+    opposed (str: "accepted vs rejected (proposal)" when the claims give one actor opposite verbs on
+    one thing, else ""), relation
 
 findings:
     finding_id, kind, score, cluster_id, explanation, claims (list of dicts:
@@ -98,6 +100,7 @@ PAIRS = [
     "p_contra_ba",
     "p_neutral_ba",
     "truncated",
+    "opposed",
     "relation",
 ]
 FINDINGS = ["finding_id", "kind", "score", "cluster_id", "explanation", "claims"]

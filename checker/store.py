@@ -219,8 +219,9 @@ class Store(StoreBase):
         self._insert("scores", cols, rows, "claim_a, claim_b, nli_key")
 
     def scored_pairs(self, cluster_key: str, nli_key: str) -> pd.DataFrame:
-        """Selected pairs with their scores (PAIRS columns but relation), ordered by (claim_a, claim_b)."""
-        cols = [c for c in PAIRS if c != "relation"]
+        """Selected pairs with their scores (PAIRS columns but opposed and relation, which the
+        findings step derives), ordered by (claim_a, claim_b)."""
+        cols = [c for c in PAIRS if c not in ("opposed", "relation")]
         select = ", ".join(f"p.{c}" if c in _PAIR_COLS else f"s.{c}" for c in cols)
         sql = (
             f"SELECT {select} FROM pairs p JOIN scores s ON s.claim_a = p.claim_a AND "

@@ -7,6 +7,7 @@ import hashlib
 import pandas as pd
 import pytest
 
+from checker.claim_rules import opposed_frames, predicate_frames
 from checker.claims import (
     extract_claims,
     find_attribution,
@@ -15,6 +16,7 @@ from checker.claims import (
     hedge_score,
     is_check_worthy,
     load_spacy,
+    opposed_verbs,
 )
 from checker.errors import ModelLoadError, SchemaError
 from checker.schemas import CLAIMS, RESIDUE
@@ -336,3 +338,55 @@ def test_strip_attribution(text, content):
     from checker.claims import strip_attribution
 
     assert strip_attribution(text) == content
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "opposed"),
+    [
+        (
+            "The US proposal for a 30-day ceasefire was accepted by both sides.",
+            "Russia rejected the ceasefire proposal, Ushakov told Russian state television.",
+            "accepted vs rejected (proposal)",
+        ),
+        ("Russia accepted the plan.", "Russia did not accept the plan.", "accepted vs not accept (plan)"),
+        ("The proposal was accepted.", "The proposal was rejected.", "accepted vs rejected (proposal)"),
+        (
+            "The Kremlin confirmed the report.",
+            "The Kremlin denied the report.",
+            "confirmed vs denied (report)",
+        ),
+        # different actors, an unknown actor, a modal, another thing: no opposition
+        ("Ukraine accepted the proposal.", "Russia rejected the proposal.", ""),
+        ("The proposal was accepted.", "Russia rejected the proposal.", ""),
+        ("Both sides accepted the proposal.", "Russia may reject the proposal.", ""),
+        ("Russia accepted the proposal.", "Russia rejected the deadline.", ""),
+        # "did not object" is the hedge of "agreed" (a stronger/weaker pair), not its opposite
+        ("Russia agreed to security guarantees.", "Russia did not object to security guarantees.", ""),
+    ],
+)
+def test_opposite_verbs(nlp, a, b, opposed):
+    assert opposed_frames(predicate_frames(_sent(nlp, a)), predicate_frames(_sent(nlp, b))) == opposed
+
+
+def test_opposed_verbs_parses_only_candidate_pairs(nlp):
+    claims = pd.DataFrame(
+        {
+            "claim_id": ["k1", "k2", "k3"],
+            "text": ["Russia accepted the plan.", "Russia rejected the plan.", "Talks ended on Friday."],
+        }
+    )
+    pairs = pd.DataFrame({"claim_a": ["k1", "k1"], "claim_b": ["k2", "k3"]})
+
+    class Counting:
+        def __init__(self):
+            self.texts = []
+
+        def pipe(self, texts):
+            texts = list(texts)
+            self.texts += texts
+            return nlp.pipe(texts)
+
+    counting = Counting()
+    assert opposed_verbs(pairs, claims, counting).tolist() == ["accepted vs rejected (plan)", ""]
+    assert counting.texts == ["Russia accepted the plan.", "Russia rejected the plan."]
+    assert opposed_verbs(pairs.iloc[:0], claims, counting).empty

@@ -54,6 +54,16 @@ def test_contradiction_seen_in_one_direction_counts_under_max():
     )
 
 
+def test_opposite_verbs_make_a_contradiction_unless_both_directions_entail():
+    opposed = "accepted vs rejected (proposal)"
+    frame = pd.DataFrame(
+        [_pair(0.1, 0.1, opposed=opposed), _pair(0.9, 0.8, opposed=opposed), _pair(0.1, 0.1, opposed="")]
+    )
+    assert label_relations(frame)["relation"].tolist() == ["contradiction", "equivalent", "related"]
+    off = label_relations(frame, RelationConfig(opposite_verbs=False))["relation"].tolist()
+    assert off == ["related", "equivalent", "related"]
+
+
 def test_label_relations_does_not_mutate_input():
     frame = pd.DataFrame([_pair(0.9, 0.9)])
     label_relations(frame)

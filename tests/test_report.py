@@ -90,6 +90,7 @@ def make_result(**frames) -> SimpleNamespace:
                 0.9,
                 0.05,
                 False,
+                "",
                 "contradiction",
             ]
         ],
