@@ -261,6 +261,7 @@ class _Job:
                 self.parts.nli,
                 strip_attribution=self.cfg.nli.strip_attribution,
             )
+            scored["opposed"] = claims_step.opposed_verbs(scored, texts, self.parts.nlp)
             with self.db.transaction():
                 self.db.add_scores(scored, self.keys.nli, self.run_id)
                 _fail_point("nli-write")
@@ -272,7 +273,11 @@ class _Job:
         db, cfg = self.db, self.cfg
         articles, claims, residue = db.articles(), db.claims(self.keys.cluster), db.residue()
         scored = db.scored_pairs(self.keys.cluster, self.keys.nli)
-        scored["opposed"] = claims_step.opposed_verbs(scored, claims, self.parts.nlp)
+        if (unchecked := scored["opposed"].isna()).any():  # scored before the store kept this check
+            scored.loc[unchecked, "opposed"] = claims_step.opposed_verbs(
+                scored[unchecked], claims, self.parts.nlp
+            )
+            db.set_opposed(scored[unchecked], self.keys.nli)
         scored_articles, claims, scored, findings = relations.conclude(
             articles, claims, scored, residue, cfg.relations
         )

@@ -212,16 +212,28 @@ class Store(StoreBase):
         return self._frame(sql, _PAIR_COLS, [cluster_key, nli_key]).astype({"similarity": float})
 
     def add_scores(self, scored: pd.DataFrame, nli_key: str, run_id: int) -> None:
-        """Store NLI probabilities of scored pairs (claim_a, claim_b, p_*, truncated)."""
+        """Store NLI probabilities of scored pairs (claim_a, claim_b, p_*, truncated, opposed if given)."""
         frame = scored.astype({p: float for p in _PROBS}).assign(truncated=scored["truncated"].astype(int))
-        rows = _tuples(frame, ["claim_a", "claim_b", *_PROBS, "truncated"], nli_key=nli_key, run_id=run_id)
-        cols = ["claim_a", "claim_b", *_PROBS, "truncated", "nli_key", "run_id"]
-        self._insert("scores", cols, rows, "claim_a, claim_b, nli_key")
+        if "opposed" not in frame:
+            frame = frame.assign(opposed=None)
+        cols = ["claim_a", "claim_b", *_PROBS, "truncated", "opposed"]
+        rows = _tuples(frame, cols, nli_key=nli_key, run_id=run_id)
+        self._insert("scores", [*cols, "nli_key", "run_id"], rows, "claim_a, claim_b, nli_key")
+
+    def set_opposed(self, pairs: pd.DataFrame, nli_key: str) -> None:
+        """Store the opposite-verb check (claim_a, claim_b, opposed) of pairs scored before it existed."""
+        rows = [
+            (o, a, b, nli_key)
+            for a, b, o in zip(pairs["claim_a"], pairs["claim_b"], pairs["opposed"], strict=True)
+        ]
+        sql = "UPDATE scores SET opposed = ? WHERE claim_a = ? AND claim_b = ? AND nli_key = ?"
+        with self.transaction() as cur:
+            cur.executemany(sql, rows)
 
     def scored_pairs(self, cluster_key: str, nli_key: str) -> pd.DataFrame:
-        """Selected pairs with their scores (PAIRS columns but opposed and relation, which the
-        findings step derives), ordered by (claim_a, claim_b)."""
-        cols = [c for c in PAIRS if c not in ("opposed", "relation")]
+        """Selected pairs with their scores (PAIRS columns but relation, which the findings step
+        derives), ordered by (claim_a, claim_b); opposed is None where it was never checked."""
+        cols = [c for c in PAIRS if c != "relation"]
         select = ", ".join(f"p.{c}" if c in _PAIR_COLS else f"s.{c}" for c in cols)
         sql = (
             f"SELECT {select} FROM pairs p JOIN scores s ON s.claim_a = p.claim_a AND "

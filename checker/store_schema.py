@@ -48,6 +48,11 @@ ALTER TABLE findings ADD COLUMN resolved_run INTEGER;
 CREATE TABLE status_changes (run_id INTEGER NOT NULL, claim_id TEXT NOT NULL, old_status TEXT NOT NULL,
     new_status TEXT NOT NULL, PRIMARY KEY (run_id, claim_id))
 """
+# v3: the opposite-verb check of a pair (checker.claims.opposed_verbs) is stored with its NLI scores,
+# so a nightly run parses only new pairs; NULL = scored before v3, checked once by the next run.
+_V3 = """
+ALTER TABLE scores ADD COLUMN opposed TEXT
+"""
 
 
 def _script(ddl: str) -> Callable[[Any], None]:
@@ -60,5 +65,5 @@ def _script(ddl: str) -> Callable[[Any], None]:
 
 
 # MIGRATIONS[i] takes a store from schema version i to i + 1; append, never edit a released step.
-MIGRATIONS: list[Callable[[Any], None]] = [_script(_V1), _script(_V2)]
+MIGRATIONS: list[Callable[[Any], None]] = [_script(_V1), _script(_V2), _script(_V3)]
 SCHEMA_VERSION = len(MIGRATIONS)

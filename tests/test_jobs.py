@@ -131,7 +131,9 @@ def test_first_run_gives_the_batch_checker_results(tmp_path, nlp):
         keys = _keys(db)
         claims = db.claims(keys.cluster)
         findings = db.findings()
-        n_pairs = len(db.scored_pairs(keys.cluster, keys.nli))
+        stored = db.scored_pairs(keys.cluster, keys.nli)
+        n_pairs = len(stored)
+    assert stored["opposed"].notna().all()  # checked when scored, so a later run need not parse them
     assert dict(zip(claims["claim_id"], claims["cluster_id"], strict=True)) == dict(
         zip(batch.claims["claim_id"], batch.claims["cluster_id"], strict=True)
     )
@@ -151,7 +153,8 @@ def test_second_run_computes_only_the_new_work(base, tmp_path, nlp):
     assert sorted(t for call in embedder.calls for t in call) == sorted(new_texts)
     new_ids = set(claims.loc[new_texts.index, "claim_id"])
     with Store(store) as db:
-        scored = [row[:2] for row in db.dump()["scores"] if row[-1] == 2]  # (claim_a, claim_b), run 2
+        # (claim_a, claim_b) of run 2; the scores table ends with run_id, then opposed (added in v3)
+        scored = [row[:2] for row in db.dump()["scores"] if row[-2] == 2]
     assert len(scored) == result.counts["pairs_scored"] > 0
     assert all(a in new_ids or b in new_ids for a, b in scored)
     assert 0 < nli.n_pairs <= 2 * len(scored)  # both directions; repeated texts are scored once

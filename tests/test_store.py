@@ -47,6 +47,11 @@ def test_a_version_1_store_is_migrated_and_keeps_its_rows(tmp_path):
         "INSERT INTO findings (finding_id, kind, claims, first_run, active) VALUES ('f1', 'contradiction', "
         "'[]', 1, 1)"
     )
+    conn.execute("INSERT INTO pairs (claim_a, claim_b, cluster_key, run_id) VALUES ('k1', 'k2', 'c', 1)")
+    conn.execute(
+        "INSERT INTO scores (claim_a, claim_b, nli_key, p_entail_ab, p_contra_ab, p_neutral_ab, p_entail_ba, "
+        "p_contra_ba, p_neutral_ba, truncated, run_id) VALUES ('k1', 'k2', 'n', 0.1, 0.1, 0.8, 0.1, 0.1, 0.8, 0, 1)"
+    )
     conn.close()
     with Store(path) as db:
         assert db.schema_version() == SCHEMA_VERSION
@@ -54,6 +59,10 @@ def test_a_version_1_store_is_migrated_and_keeps_its_rows(tmp_path):
         assert db.findings()[["finding_id", "first_run"]].values.tolist() == [["f1", 1]]
         assert db.findings()["resolved_run"].isna().all()
         assert "status_changes" in db.dump()
+        scored = db.scored_pairs("c", "n")
+        assert scored["opposed"].isna().all()  # scored before v3: not checked yet
+        db.set_opposed(scored.assign(opposed="accepted vs rejected (plan)"), "n")
+        assert db.scored_pairs("c", "n")["opposed"].tolist() == ["accepted vs rejected (plan)"]
 
 
 @pytest.mark.parametrize(
