@@ -143,6 +143,16 @@ def test_score_pairs_scores_each_distinct_text_pair_once():
     assert out["p_entail_ba"].tolist() == [pytest.approx(0.05)] * 2
 
 
+class Recording(DirectionalFake):
+    def __init__(self):
+        super().__init__()
+        self.premises = []
+
+    def predict(self, premises, hypotheses):
+        self.premises += list(premises)
+        return super().predict(premises, hypotheses)
+
+
 def test_score_pairs_can_cut_attribution_before_scoring():
     claims = pd.DataFrame(
         {
@@ -158,15 +168,9 @@ def test_score_pairs_can_cut_attribution_before_scoring():
         (False, claims["text"].tolist()),
         (True, ["Russia agreed to the plan.", "Talks ended on Friday."]),
     ):
-        seen = []
-
-        class Recording(DirectionalFake):
-            def predict(self, premises, hypotheses):
-                seen.extend(premises)
-                return super().predict(premises, hypotheses)
-
-        score_pairs(pairs, claims, Recording(), strip_attribution=strip)
-        assert seen == expected
+        recording = Recording()
+        score_pairs(pairs, claims, recording, strip_attribution=strip)
+        assert recording.premises == expected
 
 
 def test_predict_leaves_autograd_alone(tiny_model):
