@@ -50,6 +50,8 @@ _PENDING = {  # unfinished work; each query counts what a step still has to prod
     "(SELECT 1 FROM clusters k WHERE k.claim_id = c.claim_id AND k.cluster_key = ?)",
     "pairs_without_scores": "SELECT COUNT(*) FROM pairs p WHERE p.cluster_key = ? AND NOT EXISTS (SELECT 1 "
     "FROM scores s WHERE s.claim_a = p.claim_a AND s.claim_b = p.claim_b AND s.nli_key = ?)",
+    # scored before schema v3 stored the opposite-verb check: the findings step adds it
+    "scores_without_verb_check": "SELECT COUNT(*) FROM scores WHERE nli_key = ? AND opposed IS NULL",
 }
 
 
@@ -247,7 +249,8 @@ class Store(StoreBase):
     def pending(self, embed_key: str, cluster_key: str, nli_key: str) -> dict[str, int]:
         """Unfinished work: an unfinished run, and rows each step still has to produce."""
         params = {"claims_without_vectors": [embed_key], "claims_without_cluster": [cluster_key],
-                  "pairs_without_scores": [cluster_key, nli_key]}  # fmt: skip
+                  "pairs_without_scores": [cluster_key, nli_key],
+                  "scores_without_verb_check": [nli_key]}  # fmt: skip
         return {name: int(self._rows(sql, params.get(name, []))[0][0]) for name, sql in _PENDING.items()}
 
     # ---- findings, statuses, changes --------------------------------------------------------

@@ -141,6 +141,24 @@ def test_first_run_gives_the_batch_checker_results(tmp_path, nlp):
     assert n_pairs == len(batch.pairs)  # which of two identical texts is paired may differ (tie order)
 
 
+def test_pairs_scored_before_the_verb_check_get_it_once(base, tmp_path, nlp):
+    store = _copy(base, tmp_path)
+    with Store(store) as db:
+        db.set_opposed(db.scored_pairs(*_pair_keys(db)).assign(opposed=None), _keys(db).nli)  # as before v3
+        before = db.findings()["finding_id"].tolist()
+    nli = FakeNLI()
+    _run(store, A, nlp, nli=nli)
+    with Store(store) as db:
+        assert db.scored_pairs(*_pair_keys(db))["opposed"].notna().all()
+        assert db.findings()["finding_id"].tolist() == before
+    assert nli.n_pairs == 0  # checked without scoring anything again
+
+
+def _pair_keys(db) -> tuple[str, str]:
+    keys = _keys(db)
+    return keys.cluster, keys.nli
+
+
 def test_second_run_computes_only_the_new_work(base, tmp_path, nlp):
     store = _copy(base, tmp_path)
     embedder, nli = FakeEmbedder(), FakeNLI()
