@@ -277,11 +277,10 @@ def opposed_verbs(pairs: pd.DataFrame, claims: pd.DataFrame, nlp=None) -> pd.Ser
     )
     if not both.any():
         return out
-    ids = sorted(set(pairs.loc[both, "claim_a"]) | set(pairs.loc[both, "claim_b"]))
+    to_parse = sorted(set(pairs.loc[both, "claim_a"]) | set(pairs.loc[both, "claim_b"]))
     nlp = nlp if nlp is not None else load_spacy()
-    frames = {
-        cid: predicate_frames(doc[:]) for cid, doc in zip(ids, nlp.pipe(text[i] for i in ids), strict=True)
-    }
+    docs = nlp.pipe(text[cid] for cid in to_parse)
+    frames = {cid: predicate_frames(doc[:]) for cid, doc in zip(to_parse, docs, strict=True)}
     out[both] = [
         opposed_frames(frames[a], frames[b])
         for a, b in zip(pairs.loc[both, "claim_a"], pairs.loc[both, "claim_b"], strict=True)

@@ -101,6 +101,11 @@ def _quote(text: str, limit: int = 140) -> str:
     return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
 
 
+def _rule_score(p) -> float:
+    """Score of a finding a rule made: contradicted, or at least not entailed, in either direction."""
+    return max(p.p_contra_ab, p.p_contra_ba, 1 - min(p.p_entail_ab, p.p_entail_ba))
+
+
 def pair_findings(
     pairs: pd.DataFrame, claims: pd.DataFrame, articles: pd.DataFrame, config: RelationConfig | None = None
 ) -> list[dict]:
@@ -136,13 +141,10 @@ def pair_findings(
                 if kind != "contradiction"
                 else f"{src_a} and {src_b} contradict each other"
             )
-            score = max(p.p_contra_ab, p.p_contra_ba)
-            why = ""
-            if p.opposed and config.opposite_verbs:  # found by the verb rule: score it like a detail
-                score, why = (
-                    max(score, 1 - min(p.p_entail_ab, p.p_entail_ba)),
-                    f" (opposite verbs: {p.opposed})",
-                )
+            # found by the opposite-verb rule: scored like a detail finding
+            by_rule = bool(p.opposed) and config.opposite_verbs
+            score = _rule_score(p) if by_rule else max(p.p_contra_ab, p.p_contra_ba)
+            why = f" (opposite verbs: {p.opposed})" if by_rule else ""
             findings.append(
                 {
                     "kind": kind,
@@ -181,7 +183,7 @@ def pair_findings(
                     "ids": [],
                     "sources": {},
                     "values": {},
-                    "score": float(max(p.p_contra_ab, p.p_contra_ba, 1 - min(p.p_entail_ab, p.p_entail_ba))),
+                    "score": float(_rule_score(p)),
                 },
             )
             entry["ids"] += [i for i in ids if i not in entry["ids"]]
