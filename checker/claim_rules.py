@@ -285,6 +285,13 @@ _TRAILING_FRAME = re.compile(
     re.IGNORECASE,
 )
 _LEADING_FRAME = re.compile(r"^According to [^,]{1,80},\s*")
+# A whole quote with its speaker after it: '"There is a lot to do," Witkoff added.'
+_QUOTE_FRAME = re.compile(
+    r'^["“](?P<quote>[^"“”]{8,}?)(?P<end>[,.!?]?)["”]\s+[^"“”,.!?]{1,80}?\b'
+    + _NEUTRAL_REPORTING
+    + r'\b[^"“”.!?]{0,60}[.!?]?\s*$',
+    re.IGNORECASE,
+)
 
 
 def strip_attribution(text: str) -> str:
@@ -295,7 +302,13 @@ def strip_attribution(text: str) -> str:
         'Russia did not object to the plan.'
         >>> strip_attribution("According to Reuters, talks ended on Friday.")
         'Talks ended on Friday.'
+        >>> strip_attribution('"There is still a lot of work to do," he added.')
+        'There is still a lot of work to do.'
     """
+    quoted = _QUOTE_FRAME.match(text)
+    if quoted:  # who said it is claims.attribution; the model compares what was said
+        end = quoted["end"] if quoted["end"] in ("!", "?") else "."
+        return quoted["quote"].strip() + end
     out = _TRAILING_FRAME.sub("", text)
     lead = _LEADING_FRAME.match(out)
     if lead and len(out) > lead.end():

@@ -332,6 +332,13 @@ def test_paragraph_longer_than_spacy_limit_is_cut_and_offsets_hold(nlp, monkeypa
             "Prices rose, analysts said, before falling again.",
         ),
         ("It rose, he said.", "It rose, he said."),  # too little left: unchanged
+        ('"There is still a lot of work to do," Witkoff added.', "There is still a lot of work to do."),
+        (
+            "“Will the talks resume?” the envoy asked reporters.",
+            "“Will the talks resume?” the envoy asked reporters.",
+        ),
+        ('"We will not sign," the minister told reporters on Monday.', "We will not sign."),
+        ('"It is over," he said, "but we go on."', '"It is over," he said, "but we go on."'),  # quote goes on
     ],
 )
 def test_strip_attribution(text, content):
