@@ -95,8 +95,9 @@ def store_keys(parts: Checker) -> StoreKeys:
     cfg = parts.config
     embed = model_key(parts.embedder)
     group = _digest(embed, dataclasses.asdict(cfg.cluster), dataclasses.asdict(cfg.pairs), JOIN_RULE, LINK_K)
-    # The NLI key also says which text the model saw: the claim, or the claim without its attribution.
-    nli_key = f"{model_key(parts.nli)}+{'stripped' if cfg.nli.strip_attribution else 'as-is'}"
+    # The NLI key also says which text the model saw: the claim, or the claim without its attribution
+    # (v2: whole quotes with their speaker after them are cut too, so v1 scores are redone).
+    nli_key = f"{model_key(parts.nli)}+{'stripped-v2' if cfg.nli.strip_attribution else 'as-is'}"
     findings = _digest(group, nli_key, dataclasses.asdict(cfg.relations))
     return StoreKeys(embed=embed, cluster=f"{cfg.cluster.name}-{group}", nli=nli_key, findings=findings)
 
