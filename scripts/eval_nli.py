@@ -115,6 +115,14 @@ def evaluate(
         res["pairs_per_s"] = round(len(frame) / (time.perf_counter() - start), 1)
         if name.startswith("heldout"):
             res["contradiction"] = contradiction_pr(frame, probs)
+            right = probs[LABELS].to_numpy().argmax(1) == frame["label"].map(LABELS.index).to_numpy()
+            res["accuracy_by_category"] = (
+                pd.Series(right, index=frame["category"].to_numpy())
+                .groupby(level=0)
+                .mean()
+                .round(4)
+                .to_dict()
+            )
             if name == "heldout_handwritten":
                 res["hedge_strength"] = hedge_both_directions(frame, probs)
         results[name] = res

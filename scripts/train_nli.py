@@ -72,8 +72,11 @@ def build_data(cfg: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     pool["category"] = pool["category"].fillna(pool["source"])
     calib = pool.sample(frac=cfg["calib_fraction"], random_state=cfg["seed"])
     train = pool.drop(calib.index)
-    if cfg.get("symmetric_contradictions"):  # contradiction holds both ways: train on both
+    symmetric = cfg.get("symmetric_contradictions", False)
+    if symmetric:  # contradiction holds both ways: train on both (true: every source; or a list)
         contra = train[train["label"] == "contradiction"]
+        if symmetric is not True:
+            contra = contra[contra["source"].isin(symmetric)]
         flipped = contra.rename(columns={"premise": "hypothesis", "hypothesis": "premise"})
         train = pd.concat([train, flipped], ignore_index=True).drop_duplicates(["premise", "hypothesis"])
     train = train.sample(frac=1.0, random_state=cfg["seed"])
