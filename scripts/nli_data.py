@@ -136,6 +136,61 @@ def load_rte(folder: Path = SHARED / "nli/rte", split: str = "test") -> pd.DataF
     return _frame(rows, f"rte_{split}")
 
 
+_LABEL_NAMES = {"e": "entailment", "n": "neutral", "c": "contradiction", "supports": "entailment",
+                "refutes": "contradiction"}  # fmt: skip
+
+
+def label_name(value, names: list[str] | None = None) -> str | None:
+    """One label as entailment / neutral / contradiction, by name; None for an unlabelled row.
+
+    ``names`` are a dataset's class names for integer labels (SNLI and MNLI use -1 for "no gold").
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if names is None or not 0 <= int(value) < len(names):
+            return None
+        value = names[int(value)]
+    name = str(value).strip().lower()
+    name = _LABEL_NAMES.get(name, name)
+    return name if name in LABELS else None
+
+
+def load_extra(spec: str) -> pd.DataFrame:
+    """Labelled pairs from a local .jsonl / .csv file (premise, hypothesis, label) or, with a
+    network, a Hugging Face dataset named "hf:NAME:SPLIT" or "hf:NAME:CONFIG:SPLIT" (needs
+    ``pip install datasets``), e.g. "hf:nyu-mll/multi_nli:train". Labels are matched by name.
+
+    For models users train themselves: the shipped model takes only the train-ok sets of
+    ../shared/data/README.md, so check a set's licence before you add it.
+    """
+    if spec.startswith("hf:"):
+        parts = spec[3:].split(":")
+        if len(parts) not in (2, 3):
+            raise ValueError(f"{spec!r}: write hf:NAME:SPLIT or hf:NAME:CONFIG:SPLIT")
+        try:
+            import datasets
+        except ImportError as e:
+            raise ImportError(f"{spec!r} needs the datasets package: pip install datasets") from e
+        ds = datasets.load_dataset(*parts[:-1], split=parts[-1])
+        feature = ds.features.get("label")
+        names = list(getattr(feature, "names", []) or []) or None
+        records = ds.to_pandas().to_dict("records")
+    else:
+        path = Path(spec)
+        if not path.exists():
+            raise FileNotFoundError(f"{path} is absent: give a .jsonl or .csv file, or hf:NAME:SPLIT")
+        records = pd.read_csv(path).to_dict("records") if path.suffix == ".csv" else _jsonl(path)
+        names = None
+    missing = {"premise", "hypothesis", "label"} - set(records[0] if records else {})
+    if missing:
+        raise ValueError(f"{spec}: no {', '.join(sorted(missing))} column")
+    rows = [
+        {"premise": r["premise"], "hypothesis": r["hypothesis"], "label": lab}
+        for r in records
+        if (lab := label_name(r["label"], names))
+    ]
+    return _frame(rows, spec)
+
+
 def in_heldout(group: str, fraction: float = 0.2) -> bool:
     """Deterministic split by group id, so one base fact never sits on both sides."""
     return int(hashlib.sha1(group.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < fraction

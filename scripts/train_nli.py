@@ -45,6 +45,7 @@ def build_data(cfg: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         nli_data.load_snli(*([paths["snli"]] if "snli" in paths else [])),
         nli_data.load_fever_symmetric(*([paths["fever_symmetric"]] if "fever_symmetric" in paths else [])),
         nli_data.load_wice(*([paths["wice"]] if "wice" in paths else [])),
+        *(nli_data.load_extra(spec) for spec in cfg["data"].get("extra", [])),
     ]
     import spacy
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -75,3 +77,81 @@ def test_heldout_split_is_deterministic_by_group():
     assert nli_data.in_heldout("tpl03") == nli_data.in_heldout("tpl03")
     share = sum(nli_data.in_heldout(f"g{i}") for i in range(2000)) / 2000
     assert 0.15 < share < 0.25
+
+
+def _labels(frame: pd.DataFrame) -> dict[tuple[str, str], str]:
+    return dict(zip(zip(frame["premise"], frame["hypothesis"], strict=True), frame["label"], strict=True))
+
+
+def test_a_contrary_entails_the_others_negation_and_not_the_reverse(ladders):
+    labels = _labels(ladders[ladders["category"] == "contrary"])
+    assert labels[("The jury acquitted the former minister.", "The jury convicted the former minister.")] == (
+        "contradiction"
+    )
+    assert labels[
+        ("The jury acquitted the former minister.", "The jury did not convict the former minister.")
+    ] == ("entailment")
+    assert labels[
+        ("The jury did not convict the former minister.", "The jury acquitted the former minister.")
+    ] == ("neutral")
+
+
+def test_a_trend_entails_its_direction_and_contradicts_the_other(ladders):
+    trend = ladders[ladders["category"] == "trend"]
+    up = trend[
+        trend["premise"].str.contains(" climbed to | increased to ")
+        & ~trend["hypothesis"].str.contains(" to ")
+        & trend["hypothesis"].str.contains("|".join(nli_ladders.UP + nli_ladders.DOWN))
+    ]
+    assert len(up) and all(
+        (lab == "entailment") == any(w in h for w in nli_ladders.UP)
+        for h, lab in zip(up["hypothesis"], up["label"], strict=True)
+    )
+    assert set(up["label"]) == {"entailment", "contradiction"}
+
+
+def test_contraries_and_trends_leave_the_heldout_verbs_out(ladders):
+    # The held-out hand-written pairs test these; training on them would make that test an easy one.
+    new = ladders[ladders["category"].isin(["contrary", "trend"])]
+    text = " ".join(new["premise"]) + " " + " ".join(new["hypothesis"])
+    for word in ("upheld", "struck down", "rose", "fell", "eased", "conceded", "keep", "peaked"):
+        assert not re.search(rf"\b{word}\b", text), word
+
+
+def test_load_extra_reads_local_files_and_matches_labels_by_name(tmp_path):
+    rows = [
+        {"premise": "A man sleeps.", "hypothesis": "A man rests.", "label": "entailment"},
+        {"premise": "A man sleeps.", "hypothesis": "A man runs.", "label": "CONTRADICTION"},
+        {"premise": "A man sleeps.", "hypothesis": "A man dreams.", "label": "n"},
+        {"premise": "A man sleeps.", "hypothesis": "No gold.", "label": "-"},
+    ]
+    jsonl = tmp_path / "pairs.jsonl"
+    jsonl.write_text("\n".join(json.dumps(r) for r in rows))
+    csv = tmp_path / "pairs.csv"
+    pd.DataFrame(rows).to_csv(csv, index=False)
+    for path in (jsonl, csv):
+        out = nli_data.load_extra(str(path))
+        assert out["label"].tolist() == ["entailment", "contradiction", "neutral"]
+        assert set(out["source"]) == {str(path)}
+
+
+def test_label_name_maps_class_indices_through_the_dataset_names():
+    names = ["entailment", "neutral", "contradiction"]
+    assert [nli_data.label_name(i, names) for i in (0, 1, 2, -1)] == [*names, None]
+    assert nli_data.label_name(1) is None  # an index without names is not guessed
+
+
+@pytest.mark.parametrize(
+    ("spec", "error"),
+    [("missing.jsonl", FileNotFoundError), ("hf:snli", ValueError), ("hf:a:b:c:d", ValueError)],
+)
+def test_load_extra_names_what_is_wrong(tmp_path, spec, error):
+    with pytest.raises(error, match="jsonl|hf:NAME"):
+        nli_data.load_extra(spec if spec.startswith("hf:") else str(tmp_path / spec))
+
+
+def test_load_extra_needs_the_three_columns(tmp_path):
+    path = tmp_path / "pairs.csv"
+    pd.DataFrame({"premise": ["a"], "hypothesis": ["b"]}).to_csv(path, index=False)
+    with pytest.raises(ValueError, match="no label column"):
+        nli_data.load_extra(str(path))
