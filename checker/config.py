@@ -7,7 +7,7 @@ Example:
     >>> from checker.config import CheckConfig
     >>> cfg = CheckConfig()
     >>> cfg.relations.entail_threshold
-    0.5
+    0.55
 """
 
 from __future__ import annotations
@@ -112,8 +112,8 @@ class RelationConfig:
 
     # Chosen on the calibration (dev) split of the bundled model's training run for >= 90 %
     # precision (scripts/choose_thresholds.py; models/minilm-nli/README.md), never on test data.
-    entail_threshold: float = 0.7
-    contra_threshold: float = 0.65
+    entail_threshold: float = 0.55
+    contra_threshold: float = 0.7
     contra_combine: Literal["mean", "max"] = "mean"
     # Differences below this entailment gap are not called stronger/weaker: both directions
     # must disagree clearly, so calibration noise does not create spurious "stronger" findings.
