@@ -38,6 +38,13 @@ def cpu_has_native_bf16() -> bool:
     return any(getattr(torch.cpu, name, lambda: False)() for name in probes)
 
 
+def cpu_has_amx() -> bool:
+    """True when the CPU has AMX matrix tiles (Intel Sapphire Rapids and later)."""
+    import torch
+
+    return bool(getattr(torch.cpu, "_is_amx_tile_supported", lambda: False)())
+
+
 def choose_precision(device: str, requested: str = "auto") -> str:
     """Return the dtype name to run inference in on ``device``.
 
@@ -58,3 +65,24 @@ def choose_precision(device: str, requested: str = "auto") -> str:
     if device.startswith("cuda") or (device == "cpu" and cpu_has_native_bf16()):
         return "bfloat16"
     return "float32"
+
+
+def prefer_int8_onnx(device: str, precision: str = "auto") -> bool:
+    """Whether an NLI model's int8 ONNX form should run instead of torch (``backend="auto"``).
+
+    On the CPU, torch in bfloat16 beats ONNX Runtime int8 only with AMX: 373 vs 299 pairs/s on a
+    2-core Xeon with AMX (per-tensor int8 then), but 180 vs 221 on a 2-core EPYC with AVX512-BF16
+    alone; float32 torch is slowest everywhere (docs/benchmarks.md). An explicit precision other
+    than float32 keeps torch.
+
+    Example:
+        >>> prefer_int8_onnx("cuda")
+        False
+        >>> prefer_int8_onnx("cpu", "float32")
+        True
+    """
+    if device != "cpu":
+        return False
+    if choose_precision(device, precision) == "float32":
+        return True
+    return precision == "auto" and not cpu_has_amx()

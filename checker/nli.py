@@ -28,7 +28,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from checker import claim_rules
-from checker.device import choose_device, choose_precision
+from checker.device import choose_device, choose_precision, prefer_int8_onnx
 from checker.errors import ModelLoadError
 
 logger = logging.getLogger(__name__)
@@ -102,9 +102,10 @@ class CrossEncoderNLI:
         batch_size: pairs per forward pass.
         max_length: tokens per pair; longer pairs are cut and flagged ``truncated``.
         device: torch device; None chooses once (see checker.device).
-        backend: "auto" (default): torch, except on a CPU without native bfloat16 where the
-            folder's int8 ONNX export runs in ONNX Runtime (about 1.8x faster than float32 torch,
-            within one point of its accuracy: model card); "torch" or "onnx" to force one.
+        backend: "auto" (default): torch, except on a CPU without AMX where the folder's int8
+            ONNX export runs in ONNX Runtime (faster there than torch in any precision, within one
+            point of its accuracy: model card; checker.device.prefer_int8_onnx); "torch" or
+            "onnx" to force one.
         precision: torch compute dtype; "auto" picks bfloat16 where the hardware has it
             (checker.device.choose_precision), else float32.
     """
@@ -144,8 +145,7 @@ class CrossEncoderNLI:
         onnx_path = Path(path) / "onnx" / "model_int8.onnx" if is_local else None
         use_onnx = self.backend == "onnx" or (
             self.backend == "auto"
-            and device == "cpu"
-            and choose_precision(device, self.precision) == "float32"  # bfloat16 torch is faster still
+            and prefer_int8_onnx(device, self.precision)
             and onnx_path is not None
             and onnx_path.exists()
         )

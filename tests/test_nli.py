@@ -190,7 +190,7 @@ def test_bfloat16_agrees_with_float32(tiny_model):
     assert half.info["backend"] == "torch-cpu-bfloat16"
 
 
-def test_auto_backend_uses_onnx_only_without_native_bfloat16(monkeypatch):
+def test_auto_backend_uses_onnx_unless_the_cpu_has_amx(monkeypatch):
     from checker import device
 
     pairs = (
@@ -200,7 +200,11 @@ def test_auto_backend_uses_onnx_only_without_native_bfloat16(monkeypatch):
     monkeypatch.setattr(device, "cpu_has_native_bf16", lambda: False)
     onnx = load_nli(device="cpu")  # the bundled model, backend "auto"
     assert onnx.info["backend"] == "onnx-int8"
-    monkeypatch.setattr(device, "cpu_has_native_bf16", lambda: True)
+    monkeypatch.setattr(device, "cpu_has_native_bf16", lambda: True)  # AVX512-BF16 without AMX
+    monkeypatch.setattr(device, "cpu_has_amx", lambda: False)
+    assert load_nli(device="cpu").info["backend"] == "onnx-int8"
+    assert load_nli(device="cpu", precision="bfloat16").info["backend"] == "torch-cpu-bfloat16"
+    monkeypatch.setattr(device, "cpu_has_amx", lambda: True)
     torch_form = load_nli(device="cpu")
     assert torch_form.info["backend"] == "torch-cpu-bfloat16"
     cols = ["entailment", "neutral", "contradiction"]
