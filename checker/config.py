@@ -84,8 +84,9 @@ class NLIConfig:
     batch_size: int = 32
     max_length: int = 256  # tokens; longer pairs are truncated and flagged in pairs.truncated
     device: str | None = None
-    # "auto": torch, except on a CPU without native bfloat16, where the folder's int8 ONNX form runs
-    # (1.8x faster than float32 torch, within one point of its accuracy: models/minilm-nli/README.md).
+    # "auto": torch, except on a CPU without AMX, where the folder's int8 ONNX form runs (faster there
+    # than torch in any precision, within 0.5 points of its accuracy: models/minilm-nli/README.md;
+    # checker.device.prefer_int8_onnx).
     backend: Literal["auto", "torch", "onnx"] = "auto"
     # "auto": bfloat16 where the hardware has it (2-4x faster on CPUs with AMX / AVX512-BF16,
     # accuracy within 0.2 points), float32 elsewhere. See checker.device.choose_precision.
