@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import numbers
 import random
 import re
 import xml.etree.ElementTree as ET
@@ -145,7 +146,7 @@ def label_name(value, names: list[str] | None = None) -> str | None:
 
     ``names`` are a dataset's class names for integer labels (SNLI and MNLI use -1 for "no gold").
     """
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):  # numpy ints from pandas too
         if names is None or not 0 <= int(value) < len(names):
             return None
         value = names[int(value)]

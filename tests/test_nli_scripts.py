@@ -7,6 +7,7 @@ import re
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -138,6 +139,8 @@ def test_load_extra_reads_local_files_and_matches_labels_by_name(tmp_path):
 def test_label_name_maps_class_indices_through_the_dataset_names():
     names = ["entailment", "neutral", "contradiction"]
     assert [nli_data.label_name(i, names) for i in (0, 1, 2, -1)] == [*names, None]
+    # pandas (and datasets' to_pandas) hand over numpy integers, which are not int instances
+    assert [nli_data.label_name(i, names) for i in np.array([2, -1])] == ["contradiction", None]
     assert nli_data.label_name(1) is None  # an index without names is not guessed
 
 
