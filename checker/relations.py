@@ -62,14 +62,25 @@ def overclaims(pairs: pd.DataFrame, claims: pd.DataFrame, config: RelationConfig
     real overclaim ("agreed to" => "did not object to"). A claim "states more than its source
     supports" when the difference is one of assertion strength, which the hedge rules measure:
     hedge_score(weaker) - hedge_score(stronger) >= config.hedge_gap.
+
+    Both claims must also be in one cluster (one fact told two ways). Pairs across clusters are
+    scored to catch contradictions whose wrong detail moved a claim out of its cluster; a one-way
+    entailment between two different facts is a model error, not an overclaim ("Witkoff presented a
+    ceasefire proposal" => "Moscow would study the proposal", 0.57). Claims not yet clustered
+    (cluster_id "" or no such column) count as one cluster.
     """
     config = config or RelationConfig()
-    hedge = claims.set_index("claim_id")["hedge_score"].astype(float)
+    by_id = claims.set_index("claim_id")
+    hedge = by_id["hedge_score"].astype(float)
     h_a = pairs["claim_a"].map(hedge).fillna(0.0).to_numpy()
     h_b = pairs["claim_b"].map(hedge).fillna(0.0).to_numpy()
     rel = pairs["relation"].to_numpy()
     gap = np.where(rel == "a_stronger", h_b - h_a, np.where(rel == "b_stronger", h_a - h_b, -1.0))
-    return pd.Series(gap >= config.hedge_gap, index=pairs.index)
+    same_fact = True
+    if "cluster_id" in by_id:
+        cluster = by_id["cluster_id"].fillna("")
+        same_fact = pairs["claim_a"].map(cluster).to_numpy() == pairs["claim_b"].map(cluster).to_numpy()
+    return pd.Series((gap >= config.hedge_gap) & same_fact, index=pairs.index)
 
 
 def _finding_id(kind: str, claim_ids: list[str], extra: str = "") -> str:

@@ -180,5 +180,9 @@ def test_added_detail_is_not_an_overclaim(world):
     assert pair_findings(pairs, claims, articles) == []
     assert claim_status(claims, pairs).set_index("claim_id").loc["k5", "status"] != "contested"
     hedged = claims.assign(hedge_score=[0.7, 0, 0, 0.3, 0, 0, 0])  # now k4 hedges more than k5
-    assert overclaims(pairs, hedged).tolist() == [True]
-    assert overclaims(pairs, hedged, RelationConfig(hedge_gap=0.5)).tolist() == [False]
+    assert overclaims(pairs, hedged).tolist() == [False]  # but k4 and k5 are different facts
+    one_fact = hedged.assign(cluster_id=["c1", "c1", "c2", "c2", "c2", "c4", "c4"])
+    assert overclaims(pairs, one_fact).tolist() == [True]
+    assert overclaims(pairs, one_fact, RelationConfig(hedge_gap=0.5)).tolist() == [False]
+    assert overclaims(pairs, hedged.drop(columns="cluster_id")).tolist() == [True]  # not clustered yet
+    assert overclaims(pairs, hedged.assign(cluster_id="")).tolist() == [True]
