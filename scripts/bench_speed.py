@@ -75,17 +75,18 @@ def news_claims(pool: pd.DataFrame, n: int, nlp, *, seed: int = 13) -> pd.DataFr
     return pd.concat(found, ignore_index=True).head(n + WARMUP)
 
 
-def timed(fn, warm: tuple, work: tuple, n_items: int) -> dict[str, float]:
-    """Run fn on the warm-up arguments untimed, then time it on the work arguments."""
+def timed(fn, warm: tuple, work: tuple, n_items: int) -> tuple[dict[str, float], Any]:
+    """Run fn on the warm-up arguments untimed, then time it on the work arguments: (times, result)."""
     fn(*warm)
     start = time.perf_counter()
-    fn(*work)
+    result = fn(*work)
     seconds = time.perf_counter() - start
-    return {
+    times = {
         "items": n_items,
         "seconds": round(seconds, 3),
         "per_s": round(n_items / seconds, 1) if seconds else None,
     }
+    return times, result
 
 
 def embed_throughput(embedder, texts: list[str]) -> dict[str, float]:
@@ -98,7 +99,7 @@ def embed_throughput(embedder, texts: list[str]) -> dict[str, float]:
             cache.clear()  # a cached text costs nothing: every timed text must be encoded
         embedder.encode(batch)
 
-    return timed(encode, (warm,), (work,), len(work))
+    return timed(encode, (warm,), (work,), len(work))[0]
 
 
 def nli_pairs(claims: pd.DataFrame) -> tuple[list[str], list[str]]:
@@ -111,13 +112,26 @@ def nli_pairs(claims: pd.DataFrame) -> tuple[list[str], list[str]]:
     return premises, hypotheses
 
 
-def nli_throughput(scorer, premises: list[str], hypotheses: list[str]) -> dict[str, float]:
-    """Pairs per second after a warm-up batch."""
+def nli_throughput(scorer, premises: list[str], hypotheses: list[str]) -> tuple[dict[str, float], Any]:
+    """Pairs per second after a warm-up batch, and the timed pairs' probabilities."""
     if len(premises) > WARMUP:
         warm, work = (premises[:WARMUP], hypotheses[:WARMUP]), (premises[WARMUP:], hypotheses[WARMUP:])
     else:
         warm = work = (premises, hypotheses)
     return timed(scorer.predict, warm, work, len(work[0]))
+
+
+def fidelity(probs: pd.DataFrame, reference: pd.DataFrame) -> dict[str, float]:
+    """How far a compressed form's probabilities are from the reference form's on the same pairs."""
+    labels = ["entailment", "neutral", "contradiction"]
+    a, b = probs[labels].to_numpy(), reference[labels].to_numpy()
+    diff = np.abs(a - b)
+    return {
+        "label_agreement": round(float((a.argmax(1) == b.argmax(1)).mean()), 4),
+        "mean_abs_diff": round(float(diff.mean()), 4),
+        "p99_abs_diff": round(float(np.percentile(diff, 99)), 4),
+        "max_abs_diff": round(float(diff.max()), 4),
+    }
 
 
 def precisions() -> list[str]:
@@ -162,6 +176,7 @@ def bench_throughput(pool: pd.DataFrame, args: argparse.Namespace, nli, embedder
             form = SentenceEmbedder(embedder.model, batch_size=embedder.batch_size, precision=precision)
             out["embedding_forms"][precision] = embed_throughput(form, texts)
     forms = {"given": nli} if nli is not None else nli_forms(args.nli)
+    outputs = {}
     for name, scorer in forms.items():
         if name == "error" or scorer is None:
             out["nli"][name] = {
@@ -169,8 +184,12 @@ def bench_throughput(pool: pd.DataFrame, args: argparse.Namespace, nli, embedder
                 "error": scorer or "no onnx/model_int8.onnx in the model folder",
             }
             continue
-        res = nli_throughput(scorer, premises, hypotheses)
+        res, outputs[name] = nli_throughput(scorer, premises, hypotheses)
         out["nli"][name] = {"status": "ok", **res, "model": bc.model_info(scorer)}
+    if "torch-float32" in outputs:  # per-pair agreement of each form with the float32 model
+        for name, probs in outputs.items():
+            if name != "torch-float32":
+                out["nli"][name]["vs_float32"] = fidelity(probs, outputs["torch-float32"])
     return out
 
 
@@ -472,6 +491,26 @@ def to_markdown(report: dict[str, Any]) -> str:
                 ]
             )
         out.append(bc.markdown_table(["model", "form", "items", "seconds", "throughput"], rows))
+        close = [(name, res["vs_float32"]) for name, res in t["nli"].items() if "vs_float32" in res]
+        if close:
+            out += [
+                "",
+                "NLI forms against torch float32 on the same pairs (probabilities of the three labels):",
+                "",
+                bc.markdown_table(
+                    ["form", "same label", "mean |Δp|", "p99 |Δp|", "max |Δp|"],
+                    [
+                        [
+                            name,
+                            bc.pct(f["label_agreement"]),
+                            f["mean_abs_diff"],
+                            f["p99_abs_diff"],
+                            f["max_abs_diff"],
+                        ]
+                        for name, f in close
+                    ],
+                ),
+            ]
     else:
         out.append(f"not run: {t.get('missing', t)}")
     out += ["", "## End to end", ""]

@@ -223,3 +223,13 @@ def test_bench_speed_runs_on_a_tiny_corpus(tmp_path):
     saved = json.loads((tmp_path / "speed.json").read_text())
     assert saved["record"]["command"].endswith("--budgets 6:3,2:1,9:9")
     assert "## End to end" in (tmp_path / "speed.md").read_text()
+
+
+def test_fidelity_compares_forms_pair_by_pair():
+    ref = pd.DataFrame({"entailment": [0.9, 0.2], "neutral": [0.05, 0.7], "contradiction": [0.05, 0.1]})
+    same = bench_speed.fidelity(ref, ref)
+    assert same == {"label_agreement": 1.0, "mean_abs_diff": 0.0, "p99_abs_diff": 0.0, "max_abs_diff": 0.0}
+    moved = ref.assign(entailment=[0.3, 0.2], neutral=[0.65, 0.7])  # the first pair's label flips
+    f = bench_speed.fidelity(moved, ref)
+    assert f["label_agreement"] == 0.5 and f["max_abs_diff"] == 0.6
+    assert f["mean_abs_diff"] == round(1.2 / 6, 4)
