@@ -63,16 +63,11 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
 
 def machine() -> dict[str, Any]:
     """CPU model, cores, RAM and library versions of the machine running the benchmark."""
-    cpu = ""
+    cpu, flags = "", set()
     try:
-        cpu = next(
-            (
-                line.split(":", 1)[1].strip()
-                for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")
-            ),
-            "",
-        )
+        info = Path("/proc/cpuinfo").read_text().splitlines()
+        cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), "")
+        flags = set(next((line.split(":", 1)[1].split() for line in info if line.startswith("flags")), []))
     except OSError:
         cpu = platform.processor()
     ram_gib = None
@@ -94,6 +89,10 @@ def machine() -> dict[str, Any]:
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return {
         "cpu": cpu or "unknown",
+        # what the int8 and bfloat16 kernels can use: throughput differs 2-3x between these (benchmarks.md)
+        "cpu_features": [
+            f for f in ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile") if f in flags
+        ],
         "cores": os.cpu_count(),
         "usable_cores": usable,
         "ram_gib": ram_gib,
@@ -137,7 +136,8 @@ def record_markdown(record: dict[str, Any]) -> str:
         [
             f"- command: `{record['command']}`",
             f"- date: {record['date']}, commit `{record['commit']}`",
-            f"- machine: {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), {m['ram_gib']} GiB RAM",
+            f"- machine: {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), {m['ram_gib']} GiB RAM"
+            + (f", CPU features {' '.join(m['cpu_features'])}" if m.get("cpu_features") else ""),
             f"- python {m['python']}, torch {v['torch']}, transformers {v['transformers']}, "
             f"onnxruntime {v['onnxruntime']}, spaCy {v['spacy']}",
         ]

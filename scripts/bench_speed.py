@@ -498,7 +498,7 @@ def to_markdown(report: dict[str, Any]) -> str:
                 "NLI forms against torch float32 on the same pairs (probabilities of the three labels):",
                 "",
                 bc.markdown_table(
-                    ["form", "same label", "mean |Δp|", "p99 |Δp|", "max |Δp|"],
+                    ["form", "same label %", "mean abs. diff.", "p99 abs. diff.", "max abs. diff."],
                     [
                         [
                             name,
