@@ -65,9 +65,9 @@ def overclaims(pairs: pd.DataFrame, claims: pd.DataFrame, config: RelationConfig
 
     Both claims must also be in one cluster (one fact told two ways). Pairs across clusters are
     scored to catch contradictions whose wrong detail moved a claim out of its cluster; a one-way
-    entailment between two different facts is a model error, not an overclaim ("Witkoff presented a
-    ceasefire proposal" => "Moscow would study the proposal", 0.57). Claims not yet clustered
-    (cluster_id "" or no such column) count as one cluster.
+    entailment between two different facts is a model error, not an overclaim ("Witkof presented a
+    US proposal for a 30-day ceasefire" => "Moscow would study the ceasefire proposal", 0.57).
+    Claims not yet clustered (cluster_id "" or no such column) count as one cluster.
     """
     config = config or RelationConfig()
     by_id = claims.set_index("claim_id")
