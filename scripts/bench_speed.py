@@ -123,7 +123,7 @@ def nli_throughput(scorer, premises: list[str], hypotheses: list[str]) -> tuple[
 
 def fidelity(probs: pd.DataFrame, reference: pd.DataFrame) -> dict[str, float]:
     """How far a compressed form's probabilities are from the reference form's on the same pairs."""
-    labels = ["entailment", "neutral", "contradiction"]
+    labels = [c for c in nli_step.NLI_COLUMNS if c != "truncated"]
     a, b = probs[labels].to_numpy(), reference[labels].to_numpy()
     diff = np.abs(a - b)
     return {
