@@ -8,12 +8,12 @@ Example:
 
 import logging
 
-from checker.claims import extract_claims
 from checker.config import CheckConfig
 from checker.errors import CheckerError, ConfigError, InputError, ModelLoadError, SchemaError, StoreError
-from checker.ingest import read_articles
-from checker.nli import load_nli
+from checker.models.nli import load_nli
 from checker.pipeline import Checker, CheckResult, check
+from checker.steps.claims import extract_claims
+from checker.steps.ingest import read_articles
 
 __version__ = "0.1.0"
 

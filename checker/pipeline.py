@@ -22,16 +22,17 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from checker import claims as claims_step
-from checker import cluster, ingest, nli, pairs, relations
 from checker.config import CheckConfig
-from checker.embed import Embedder, load_embedder
 from checker.errors import CheckerError
-from checker.nli import NLIScorer, load_nli
-from checker.schemas import PAIRS
+from checker.models.embed import Embedder, load_embedder
+from checker.models.nli import NLIScorer, load_nli
+from checker.models.nlp import load_spacy
+from checker.nightly.keys import FINDINGS_RULES
+from checker.run import InMemory, Outcome, run_steps
+from checker.steps import claims as claims_step
+from checker.steps import cluster, ingest, score
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ class Checker:
     Args:
         config: all tunables (CheckConfig); defaults are documented there.
         embedder: an Embedder object, a model path or hub name; default all-MiniLM-L6-v2.
-        nli: an NLIScorer object, a model path or hub name; default the bundled models/minilm-nli.
+        nli: an NLIScorer object, a model path or hub name; default the bundled checker/models/minilm-nli.
         nlp: a spaCy Language for sentences; default en_core_web_sm.
     """
 
@@ -159,65 +160,50 @@ class Checker:
 
     @functools.cached_property
     def nlp(self) -> Any:
-        return self._nlp or claims_step.load_spacy(self.config.claims.spacy_model)
+        return self._nlp or load_spacy(self.config.claims.spacy_model)
+
+    @functools.cached_property
+    def keys(self) -> Any:
+        """The store keys of these parts (checker.nightly.keys; loads the embedder and NLI model)."""
+        from checker.nightly.keys import store_keys
+
+        return store_keys(self)
 
     def check(self, inputs: Any) -> CheckResult:
-        """Read, extract, embed, cluster, pair, score and label; see CheckResult."""
-        cfg, timings = self.config, {}
-        t0 = started = time.perf_counter()
-
-        def lap(step: str) -> None:
-            nonlocal t0
-            now = time.perf_counter()
-            timings[step] = round(now - t0, 3)
-            t0 = now
-            logger.info("%s done in %.1f s", step, timings[step])
-
-        articles, skipped = ingest.read_articles(inputs, config=cfg.ingest)
-        lap("ingest")
-        claims, residue = claims_step.extract_claims(articles, config=cfg.claims, nlp=self.nlp)
-        lap("claims")
-        vectors = (
-            self.embedder.encode(claims["text"].tolist()) if len(claims) else np.zeros((0, 1), np.float32)
-        )
-        lap("embed")
-        k = max(cfg.pairs.neighbours, 10)
-        nn = cluster.nearest_neighbours(
-            vectors, k, min_similarity=min(cfg.pairs.min_similarity, 1 - cfg.cluster.distance_threshold)
-        )
-        claims = claims.assign(
-            cluster_id=cluster.cluster_claims(
-                claims["claim_id"].tolist(),
-                vectors,
-                distance_threshold=cfg.cluster.distance_threshold,
-                neighbours=nn,
-            )
-        )
-        lap("cluster")
-        scored = pairs.select_pairs(
-            claims, pairs.candidates(claims["text"], vectors, nn, cfg.pairs), cfg.pairs
-        )
-        scored = (
-            nli.score_pairs(scored, claims, self.nli, strip_attribution=cfg.nli.strip_attribution)
-            if len(scored)
-            else _empty_scored(scored)
-        )
-        scored["opposed"] = claims_step.opposed_verbs(scored, claims, self.nlp)
-        lap("nli")
-        articles, claims, scored, findings = relations.conclude(
-            articles, claims, scored, residue, cfg.relations
-        )
-        clusters = cluster.summarise_clusters(claims, vectors)
-        lap("relations")
+        """Read, extract, embed, cluster, pair, score and label (run_steps in memory); see CheckResult."""
+        started = time.perf_counter()
+        articles, skipped = ingest.read_articles(inputs, config=self.config.ingest)
+        read_s = time.perf_counter() - started
+        known = InMemory(articles)
+        outcome = run_steps(self, known)
+        clusters = cluster.summarise_clusters(outcome.claims, known.all_vectors)
+        timings = {"ingest": round(read_s, 3), **outcome.timings_s}
         timings["total"] = round(time.perf_counter() - started, 3)
-        run = {
+        run = self.run_record(outcome, clusters, skipped, timings)
+        return CheckResult(
+            articles=outcome.articles,
+            claims=outcome.claims,
+            clusters=clusters,
+            pairs=outcome.pairs,
+            findings=outcome.findings,
+            skipped=skipped,
+            residue=outcome.residue,
+            run=run,
+        )
+
+    def run_record(
+        self, outcome: Outcome, clusters: pd.DataFrame, skipped: pd.DataFrame, timings: dict[str, float]
+    ) -> dict[str, Any]:
+        """The run record (run.json): versions, models, config, counts, timings and skipped inputs."""
+        findings, scored = outcome.findings, outcome.pairs
+        return {
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "versions": _versions(),
-            "models": self._model_info(len(claims), len(scored)),
-            "config": cfg.to_dict(),
+            "models": self._model_info(len(outcome.claims), len(scored)),
+            "config": self.config.to_dict(),
             "counts": {
-                "articles": len(articles),
-                "claims": len(claims),
+                "articles": len(outcome.articles),
+                "claims": len(outcome.claims),
                 "clusters": len(clusters),
                 "pairs": len(scored),
                 "findings": int(len(findings)),
@@ -225,19 +211,10 @@ class Checker:
                 "findings_by_kind": findings["kind"].value_counts().to_dict() if len(findings) else {},
                 "truncated_pairs": int(scored["truncated"].sum()) if len(scored) else 0,
             },
+            "steps": outcome.counts,
             "timings_s": timings,
             "skipped": skipped.to_dict("records"),
         }
-        return CheckResult(
-            articles=articles,
-            claims=claims,
-            clusters=clusters,
-            pairs=scored,
-            findings=findings,
-            skipped=skipped,
-            residue=residue,
-            run=run,
-        )
 
     def _model_info(self, n_claims: int, n_pairs: int) -> dict:
         meta = getattr(self.nlp, "meta", {})
@@ -245,17 +222,13 @@ class Checker:
             "spacy": f"{meta.get('lang', '')}_{meta.get('name', type(self.nlp).__name__)}-{meta.get('version', '')}",
             "claims": self.config.claims.name,
             "cluster": self.config.cluster.name,
+            "rules": ", ".join(dict.fromkeys([*claims_step.RULES, *score.RULES, *FINDINGS_RULES])),
         }
         if n_claims:
             info["embedder"] = getattr(self.embedder, "info", type(self.embedder).__name__)
         if n_pairs:
             info["nli"] = getattr(self.nli, "info", type(self.nli).__name__)
         return info
-
-
-def _empty_scored(frame: pd.DataFrame) -> pd.DataFrame:
-    extra = [c for c in PAIRS if c not in frame.columns and c != "relation"]
-    return frame.assign(**{c: pd.Series(dtype=bool if c == "truncated" else float) for c in extra})
 
 
 @functools.lru_cache(maxsize=2)

@@ -3,7 +3,7 @@
 Frames returned by the library always have at least these columns in this order; columns a caller
 added to an input frame are passed through after them.
 
-articles (checker.ingest.read_articles):
+articles (checker.steps.ingest.read_articles):
     article_id  str   stable id: given by the input, else "a" + sha1 of the cleaned text (12 hex)
     source      str   outlet or file stem ("" when unknown)
     title       str
@@ -17,7 +17,7 @@ articles (checker.ingest.read_articles):
     n_residue   int   generated-text residue spans found
     consistency float corroborated / (corroborated + contested + contradicted); NaN when none
 
-claims (checker.claims.extract_claims):
+claims (checker.steps.claims.extract_claims):
     claim_id     str   "k" + sha1(article_id, start, text) (12 hex), stable across runs
     article_id   str
     text         str   == article text[start:end]
@@ -26,11 +26,13 @@ claims (checker.claims.extract_claims):
     attribution  str   who the claim is attributed to ("Witkoff", "Reuters") or ""
     hedges       str   hedging cues found, joined by "; " ("reportedly; did not object") or ""
     hedge_score  float 0 (flat assertion) .. 1 (heavily hedged)
+    frames       list  predicate frames (family, polarity, actor, thing, verb) of verbs in the
+                       opposites table (checker.rules.opposites); [] when none
     cluster_id   str   set by clustering ("" before)
     status       str   after scoring: corroborated | contested | contradicted | single_source
     n_sources    int   after scoring: other articles whose claims agree with (entail) this one
 
-residue (generated-text residue found by checker.claims.extract_claims; becomes findings):
+residue (generated-text residue found by checker.steps.claims.extract_claims; becomes findings):
     article_id, text, start, end, pattern
 
 clusters:
@@ -72,6 +74,7 @@ CLAIMS = [  # the first eight are the claims.csv contract of issue #2, in its or
     "cluster_id",
     "sentence_idx",
     "hedge_score",
+    "frames",
 ]
 ARTICLE_SCORES = [
     "n_claims",

@@ -3,28 +3,25 @@
 Usage: python tests/nightly_child.py STORE REPORT_DIR INPUT... [--batch N] [--nli-delay SECONDS]
 
 ``--batch`` makes every step commit after N items (articles, claims or pairs), so a kill can fall
-between two commits; ``--nli-delay`` slows each NLI call down. CHECKER_NIGHTLY_FAIL_AT (see
-checker.jobs) makes the run die at one point. Prints "ready" once imported, then each log line of
-checker.jobs ("run 2 step nli: ..."), flushed, so a test can kill it during a chosen step.
+between two commits; ``--nli-delay`` slows each NLI call down. ``--fail-at POINT`` installs the job's
+test hook (checker.nightly.job.POINTS) so the run dies there at once, as if killed (exit 137, no
+cleanup). Prints "ready" once imported, then "point NAME" at each commit point, flushed, so a test can
+kill it during a chosen step.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import os  # noqa: E402
+
 from fakes import FakeEmbedder, FakeNLI  # noqa: E402
 
-from checker import jobs  # noqa: E402
-
-
-class _Echo(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        print(record.getMessage(), flush=True)
+from checker.nightly import job as jobs  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,12 +33,16 @@ def main(argv: list[str] | None = None) -> int:
         "--batch", type=int, default=0, help="items per transaction in every step (0: defaults)"
     )
     parser.add_argument("--nli-delay", type=float, default=0.0, help="seconds each NLI call sleeps")
+    parser.add_argument("--fail-at", default="", choices=["", *jobs.POINTS], help="die at this point")
     args = parser.parse_args(argv)
     if args.batch:
-        jobs._CLAIM_BATCH = jobs._EMBED_BATCH = jobs._NLI_BATCH = args.batch
-    log = logging.getLogger("checker.jobs")
-    log.setLevel(logging.INFO)
-    log.addHandler(_Echo())
+        jobs.BATCH.update(dict.fromkeys(jobs.BATCH, args.batch))
+
+    def hook(point: str) -> None:
+        print(f"point {point}", flush=True)
+        if point == args.fail_at:
+            os._exit(137)  # like a kill: no cleanup, no flush, no commit
+
     print("ready", flush=True)
     result = jobs.run_nightly(
         args.inputs,
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         embedder=FakeEmbedder(),
         nli=FakeNLI(delay=args.nli_delay),
         report_dir=args.report_dir,
+        hook=hook,
     )
     print(f"finished run {result.run_id}", flush=True)
     return result.exit_code

@@ -1,4 +1,4 @@
-"""Tests for scripts/bench_*.py: metric helpers, corpus building, and each script on a tiny input.
+"""Tests for tools/bench (quality, speed, common): metric helpers, corpus building, and each script on a tiny input.
 
 The scripts run with the fake models of tests/fakes.py (no weights needed): the point is that they
 keep working and write sane results, not what the numbers are. Runs on shared data skip when
@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import json
 import math
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from fakes import FakeEmbedder, FakeNLI
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-import bench_common as bc  # noqa: E402
-import bench_quality  # noqa: E402
-import bench_speed  # noqa: E402
-from fakes import FakeEmbedder, FakeNLI  # noqa: E402
+from tools.bench import common as bc
+from tools.bench import quality as bench_quality
+from tools.bench import speed as bench_speed
 
 DATA = bc.DEFAULT_DATA
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"shared data {DATA} is absent")
@@ -150,7 +147,7 @@ def test_bench_quality_runs_every_set_on_a_tiny_sample(tmp_path):
     assert results["checkthat"]["n_tweets"] == 5 and _fraction(results["checkthat"]["map_at_5"])
     assert 0 <= results["demo"]["found"] <= results["demo"]["expected"] == 12
     saved = json.loads((tmp_path / "quality.json").read_text())
-    assert saved["record"]["command"].startswith("python scripts/bench_quality.py --data")
+    assert saved["record"]["command"].startswith("python -m tools.bench.quality --data")
     assert saved["record"]["machine"]["cores"] >= 1
     assert "## SummEdits" in (tmp_path / "quality.md").read_text()
 

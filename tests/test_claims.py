@@ -1,4 +1,4 @@
-"""Tests for checker.claims: sentences -> claims, offsets, check-worthiness, attribution, hedges, residue."""
+"""Tests for checker.steps.claims: sentences -> claims, offsets, check-worthiness, attribution, hedges, residue."""
 
 from __future__ import annotations
 
@@ -7,19 +7,16 @@ import hashlib
 import pandas as pd
 import pytest
 
-from checker.claim_rules import opposed_frames, predicate_frames
-from checker.claims import (
-    extract_claims,
-    find_attribution,
-    find_hedges,
-    find_residue,
-    hedge_score,
-    is_check_worthy,
-    load_spacy,
-    opposed_verbs,
-)
 from checker.errors import ModelLoadError, SchemaError
+from checker.models.nlp import load_spacy
+from checker.rules.attribution import find_attribution
+from checker.rules.hedges import find_hedges, hedge_score
+from checker.rules.opposites import opposed_frames, predicate_frames
+from checker.rules.residue import find_residue
+from checker.rules.worthiness import is_check_worthy
 from checker.schemas import CLAIMS, RESIDUE
+from checker.steps.claims import extract_claims
+from checker.steps.score import pair_rules
 
 ARTICLE = """Peace talks in Geneva
 
@@ -342,7 +339,7 @@ def test_paragraph_longer_than_spacy_limit_is_cut_and_offsets_hold(nlp, monkeypa
     ],
 )
 def test_strip_attribution(text, content):
-    from checker.claims import strip_attribution
+    from checker.rules.attribution import strip_attribution
 
     assert strip_attribution(text) == content
 
@@ -375,25 +372,27 @@ def test_opposite_verbs(nlp, a, b, opposed):
     assert opposed_frames(predicate_frames(_sent(nlp, a)), predicate_frames(_sent(nlp, b))) == opposed
 
 
-def test_opposed_verbs_parses_only_candidate_pairs(nlp):
-    claims = pd.DataFrame(
+def test_frames_are_parsed_once_at_extraction_and_read_by_the_pair_rule(nlp):
+    articles = pd.DataFrame(
         {
-            "claim_id": ["k1", "k2", "k3"],
-            "text": ["Russia accepted the plan.", "Russia rejected the plan.", "Talks ended on Friday."],
+            "article_id": ["a1", "a2"],
+            "text": [
+                "Russia accepted the plan on Monday.",
+                "Russia rejected the plan on Tuesday. Talks ended on Friday in Geneva.",
+            ],
         }
     )
-    pairs = pd.DataFrame({"claim_a": ["k1", "k1"], "claim_b": ["k2", "k3"]})
+    claims, _ = extract_claims(articles, nlp=nlp)
+    assert [bool(f) for f in claims["frames"]] == [
+        True,
+        True,
+        False,
+    ]  # verbs outside the table: no parse kept
 
-    class Counting:
-        def __init__(self):
-            self.texts = []
-
+    class NoParsing:  # the pair rule must not parse again
         def pipe(self, texts):
-            texts = list(texts)
-            self.texts += texts
-            return nlp.pipe(texts)
+            raise RuntimeError("parsed twice")
 
-    counting = Counting()
-    assert opposed_verbs(pairs, claims, counting).tolist() == ["accepted vs rejected (plan)", ""]
-    assert counting.texts == ["Russia accepted the plan.", "Russia rejected the plan."]
-    assert opposed_verbs(pairs.iloc[:0], claims, counting).empty
+    ids = claims["claim_id"].tolist()
+    pairs = pd.DataFrame({"claim_a": [ids[0], ids[0]], "claim_b": [ids[1], ids[2]]})
+    assert pair_rules(pairs, claims)["opposed"].tolist() == ["accepted vs rejected (plan)", ""]

@@ -57,7 +57,7 @@ def test_skipped_input_exit_1_and_named(corpus, tmp_path):
     ("args", "message"),
     [
         (["--config", "BAD"], "unknown section"),
-        (["--format", "html,pdf"], "unknown report format"),
+        (["--format", "html,pdf"], "choose from html, md, csv, json"),
     ],
 )
 def test_failures_exit_2(corpus, tmp_path, args, message):
@@ -75,3 +75,21 @@ def test_refuses_to_overwrite_without_force(corpus, tmp_path):
     again = CliRunner().invoke(main, ["check", str(corpus), "--out", str(out), "-q"])
     assert again.exit_code == 2 and "--force" in again.output
     assert CliRunner().invoke(main, ["check", str(corpus), "--out", str(out), "-q", "--force"]).exit_code == 0
+
+
+def test_unknown_format_is_refused_before_any_work(corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr(checker.pipeline.Checker, "check", lambda *a: pytest.fail("ran before refusing"))
+    result = CliRunner().invoke(
+        main, ["check", str(corpus), "--out", str(tmp_path / "o"), "--format", "html,pdf"]
+    )
+    assert result.exit_code == 2 and "pdf" in result.output and "html, md, csv, json" in result.output
+
+
+@pytest.mark.parametrize("error", [TypeError("a bug"), OSError(28, "No space left on device")])
+def test_an_unexpected_error_exits_2_not_1(corpus, tmp_path, monkeypatch, error):
+    def crash(*args):
+        raise error
+
+    monkeypatch.setattr(checker.pipeline.Checker, "check", crash)
+    result = CliRunner().invoke(main, ["check", str(corpus), "--out", str(tmp_path / "o"), "-q"])
+    assert result.exit_code == 2 and "failed unexpectedly" in result.output

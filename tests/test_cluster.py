@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from checker.cluster import cluster_claims, nearest_neighbours, summarise_clusters
+from checker.steps.cluster import cluster_claims, nearest_neighbours, summarise_clusters
 
 
 def _unit(rows):

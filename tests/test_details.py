@@ -1,6 +1,6 @@
 import pytest
 
-from checker.details import diff_details, extract_details, format_date
+from checker.rules.details import diff_details, extract_details, format_date
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 import pytest
 
-from checker import device
+from checker.models import device
 
 
 def test_requested_device_wins():

@@ -1,7 +1,6 @@
 """End to end with the real models: the CLI on data/demo, checked against data/demo/expected.json."""
 
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -11,8 +10,7 @@ from click.testing import CliRunner
 from checker.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-from demo_expectations import compare_folder, summary  # noqa: E402
+from tools.bench.demo import compare_folder, summary
 
 pytestmark = pytest.mark.slow
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from checker.embed import SentenceEmbedder, load_embedder, text_key
+from checker.models.embed import SentenceEmbedder, load_embedder, text_key
 
 
 @pytest.fixture(scope="module")

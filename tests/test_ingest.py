@@ -1,4 +1,4 @@
-"""Tests for checker.ingest: every input kind, furniture cleaning, bad inputs, ids and frames."""
+"""Tests for checker.steps.ingest: every input kind, furniture cleaning, bad inputs, ids and frames."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 
 from checker.config import IngestConfig
 from checker.errors import InputError, SchemaError
-from checker.ingest import _normalise_date, clean_text, read_articles
 from checker.schemas import ARTICLES, SKIPPED
+from checker.steps.ingest import _normalise_date, clean_text, read_articles
 
 BODY = "The two presidents agreed on Friday to hold a summit in Anchorage next week, officials said."
 OTHER = "The talks will focus on a ceasefire, according to a statement released by the White House."
@@ -300,7 +300,7 @@ def test_bad_file_is_skipped_and_batch_continues(tmp_path: Path, case: str, capl
     name, data = BAD_FILES[case]
     bad = write(tmp_path, name, data)
     good = write(tmp_path, "good.txt", BODY)
-    with caplog.at_level(logging.WARNING, logger="checker.ingest"):
+    with caplog.at_level(logging.WARNING, logger="checker.steps.ingest"):
         articles, skipped = read_articles([bad, good])
     assert articles["path"].tolist() == [str(good)]
     assert skipped.to_dict("records") == [

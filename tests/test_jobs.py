@@ -1,4 +1,4 @@
-"""Tests for checker.jobs: the incremental nightly run, its crash safety, history, and the CLI commands.
+"""Tests for checker.nightly.job: the incremental nightly run, its crash safety, history, and the CLI commands.
 
 Models are the fakes of tests/fakes.py; spaCy is real (loaded once). The corpus is data/demo: a store
 is built from three articles (A), then the two others (B) are added.
@@ -22,12 +22,15 @@ from click.testing import CliRunner
 from fakes import FakeEmbedder, FakeNLI
 
 from checker import pipeline
-from checker.claims import load_spacy
 from checker.cli import main
 from checker.errors import StoreLockedError
-from checker.jobs import COUNTS, ClaimIndex, StoreKeys, model_key, run_history, run_nightly
+from checker.models.identity import model_key
+from checker.models.nlp import load_spacy
+from checker.nightly.index import ClaimIndex
+from checker.nightly.job import COUNTS, run_history, run_nightly
+from checker.nightly.keys import StoreKeys
+from checker.nightly.store import Store
 from checker.pipeline import Checker
-from checker.store import Store
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 A = [str(DEMO / n) for n in ("meridian_daily.txt", "northstar_wire.txt", "harbor_times.md")]
@@ -102,8 +105,9 @@ def extracted(base, tmp_path_factory, nlp) -> Path:
 
 
 def _child(store: Path, *args: str, fail_at: str | None = None, **popen) -> subprocess.Popen:
-    env = {**os.environ, "CHECKER_NIGHTLY_FAIL_AT": fail_at or ""}
-    cmd = [sys.executable, str(CHILD), str(store), str(store.parent / "reports"), *A, *B, *args]
+    env = dict(os.environ)
+    fail = ["--fail-at", fail_at] if fail_at else []
+    cmd = [sys.executable, str(CHILD), str(store), str(store.parent / "reports"), *A, *B, *args, *fail]
     with open(store.parent / "child.log", "w") as log:  # the child keeps its own copy of the handle
         return subprocess.Popen(cmd, env=env, stderr=log, **{"stdout": subprocess.DEVNULL, **popen})
 
@@ -133,25 +137,11 @@ def test_first_run_gives_the_batch_checker_results(tmp_path, nlp):
         findings = db.findings()
         stored = db.scored_pairs(keys.cluster, keys.nli)
         n_pairs = len(stored)
-    assert stored["opposed"].notna().all()  # checked when scored, so a later run need not parse them
     assert dict(zip(claims["claim_id"], claims["cluster_id"], strict=True)) == dict(
         zip(batch.claims["claim_id"], batch.claims["cluster_id"], strict=True)
     )
     assert set(findings["finding_id"]) == set(batch.findings["finding_id"])
     assert n_pairs == len(batch.pairs)  # which of two identical texts is paired may differ (tie order)
-
-
-def test_pairs_scored_before_the_verb_check_get_it_once(base, tmp_path, nlp):
-    store = _copy(base, tmp_path)
-    with Store(store) as db:
-        db.set_opposed(db.scored_pairs(*_pair_keys(db)).assign(opposed=None), _keys(db).nli)  # as before v3
-        before = db.findings()["finding_id"].tolist()
-    nli = FakeNLI()
-    _run(store, A, nlp, nli=nli)
-    with Store(store) as db:
-        assert db.scored_pairs(*_pair_keys(db))["opposed"].notna().all()
-        assert db.findings()["finding_id"].tolist() == before
-    assert nli.n_pairs == 0  # checked without scoring anything again
 
 
 def _pair_keys(db) -> tuple[str, str]:
@@ -171,7 +161,7 @@ def test_second_run_computes_only_the_new_work(base, tmp_path, nlp):
     assert sorted(t for call in embedder.calls for t in call) == sorted(new_texts)
     new_ids = set(claims.loc[new_texts.index, "claim_id"])
     with Store(store) as db:
-        # (claim_a, claim_b) of run 2; the scores table ends with run_id, then opposed (added in v3)
+        # (claim_a, claim_b) of run 2; the scores table ends with run_id, then opposed (v3, unused since v4)
         scored = [row[:2] for row in db.dump()["scores"] if row[-2] == 2]
     assert len(scored) == result.counts["pairs_scored"] > 0
     assert all(a in new_ids or b in new_ids for a, b in scored)
@@ -230,9 +220,10 @@ def test_sigkill_at_random_moments_then_resume(base, extracted, reference, tmp_p
     # (start, step after which the kill comes): runs past the claims step start from ``extracted``
     # so that only one child loads spaCy; the children run concurrently.
     plan = [
-        (base, "step claims"),
-        (extracted, "step nli"),
-        (extracted, rng.choice(["step embed", "step cluster", "step findings"])),
+        (base, "point claims-write"),  # the first of several claims commits
+        (extracted, "point nli-write"),
+        # the start of a step is the end of the one before it
+        (extracted, rng.choice(["point embed-write", "point embed", "point nli"])),
     ]
     stores = [_copy(start, tmp_path / f"try{i}") for i, (start, _) in enumerate(plan)]
     procs = [
@@ -249,7 +240,7 @@ def test_sigkill_at_random_moments_then_resume(base, extracted, reference, tmp_p
 
 
 @pytest.mark.parametrize("damage", ["missing", "corrupt", "other key"])
-def test_vector_index_is_rebuilt_from_the_store(damage, base, reference, tmp_path, nlp, caplog):
+def test_vector_index_is_rebuilt_from_the_store(damage, base, reference, tmp_path, nlp):
     store = _copy(base, tmp_path)
     index, meta = Path(f"{store}.usearch"), Path(f"{store}.usearch.json")
     if damage == "missing":
@@ -258,9 +249,7 @@ def test_vector_index_is_rebuilt_from_the_store(damage, base, reference, tmp_pat
         index.write_bytes(b"not an index")
     else:
         meta.write_text(json.dumps({"key": "another-model", "size": 0}))
-    with caplog.at_level("INFO", logger="checker.jobs"):
-        _run(store, A + B, nlp)
-    assert "rebuilding the vector index" in caplog.text
+    assert _run(store, A + B, nlp).steps["index_rebuilt"] == 1
     assert _dump(store) == _dump(reference[0])
     with Store(store) as db:
         rebuilt = ClaimIndex(store, _keys(db).cluster)

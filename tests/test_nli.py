@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from checker.errors import ModelLoadError
-from checker.nli import label_indices, load_nli, resolve_model, score_pairs
+from checker.models.nli import label_indices, load_nli, resolve_model
+from checker.steps.score import score_pairs
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +192,7 @@ def test_bfloat16_agrees_with_float32(tiny_model):
 
 
 def test_auto_backend_uses_onnx_unless_the_cpu_has_amx(monkeypatch):
-    from checker import device
+    from checker.models import device
 
     pairs = (
         ["Russia agreed to the plan.", "The summit was in Alaska."],

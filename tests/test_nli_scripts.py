@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-import nli_data  # noqa: E402
-import nli_ladders  # noqa: E402
+from tools.nli_model import data as nli_data
+from tools.nli_model import ladders as nli_ladders
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +62,7 @@ def test_round_down_stays_below():
 
 def test_make_synthetic_handles_any_article_length():
     # Regression: pairing sentences two apart failed when an article's sentence count left one over.
-    from checker.claims import load_spacy
+    from checker.models.nlp import load_spacy
 
     texts = [f"The mayor of Springfield opened bridge number {i} on Monday." for i in range(5)]
     sentences = pd.DataFrame({"text": texts, "doc": "d1", "topic": "t1", "idx": range(5)})

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 
 from checker.config import PairConfig
-from checker.pairs import candidates, lexical_neighbours, select_pairs
+from checker.steps.pairs import candidates, lexical_neighbours, select_pairs
 
 CLAIMS = pd.DataFrame(
     {
@@ -50,10 +50,25 @@ def test_candidates_add_lexical_rows_with_their_cosine():
     texts = ["The talks ended without an agreement.", "The sides reached an agreement at the talks."]
     vectors = np.array([[1.0, 0.0], [0.6, 0.8]])
     dense = _nn([(0, 1, 0.6)])
-    out = candidates(texts, vectors, dense, PairConfig(lexical_neighbours=1, min_lexical=0.1))
+    config = PairConfig(lexical_neighbours=1, min_lexical=0.1)
+    out = candidates(texts, np.arange(2), lambda pos: vectors[pos], dense, None, config)
     lexical = out[out["lexical"].notna()]
     assert len(out) == 3 and sorted(zip(lexical["a"], lexical["b"], strict=True)) == [(0, 1), (1, 0)]
     assert lexical["similarity"].tolist() == [0.6, 0.6]
+
+
+def test_candidates_of_new_claims_only_keep_their_rows_and_stored_neighbours():
+    texts = [
+        "The talks ended without an agreement.",  # stored
+        "The sides reached an agreement at the talks.",  # new
+        "Oil prices rose on Monday.",  # new
+    ]
+    vectors = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]])
+    stored = pd.DataFrame({"a": [0], "b": [0], "similarity": [0.6]})  # new row 0 (text 1) near text 0
+    config = PairConfig(lexical_neighbours=1, min_lexical=0.1)
+    out = candidates(texts, np.array([1, 2]), lambda pos: vectors[pos], _nn([]), stored, config)
+    assert set(out["a"]) <= {1, 2}  # rows of stored claims are never added again
+    assert (1, 0) in set(zip(out["a"], out["b"], strict=True))
 
 
 def test_intra_pairs_can_be_switched_off_and_similarity_floor():

@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from checker.config import RelationConfig
-from checker.relations import (
+from checker.schemas import FINDINGS, RESIDUE
+from checker.steps.relations import (
     article_scores,
     claim_status,
     findings_frame,
@@ -13,7 +14,6 @@ from checker.relations import (
     overclaims,
     pair_findings,
 )
-from checker.schemas import FINDINGS, RESIDUE
 
 
 def _pair(e_ab, e_ba, c_ab=0.0, c_ba=0.0, sim=0.8, **extra):

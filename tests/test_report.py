@@ -65,9 +65,9 @@ def make_result(**frames) -> SimpleNamespace:
     )  # fmt: skip
     claims = pd.DataFrame(
         [
-            [*_ref("k1").values(), "", "", "c9", 1, 0.0, "single_source", 0],
-            [*_ref("k2").values(), "officials", "", "c1", 2, 0.2, "contradicted", 0],
-            [*_ref("k3").values(), "organisers", "organisers said", "c1", 1, 0.3, "contradicted", 0],
+            [*_ref("k1").values(), "", "", "c9", 1, 0.0, [], "single_source", 0],
+            [*_ref("k2").values(), "officials", "", "c1", 2, 0.2, [], "contradicted", 0],
+            [*_ref("k3").values(), "organisers", "organisers said", "c1", 1, 0.3, [], "contradicted", 0],
         ],
         columns=CLAIMS + CLAIM_STATUS,
     )

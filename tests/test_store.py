@@ -1,4 +1,4 @@
-"""Tests for checker.store: schema and migrations, the lock, transactions, the rows the nightly job keeps."""
+"""Tests for checker.nightly.store: schema and migrations, the lock, transactions, the rows the nightly job keeps."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from checker.errors import StoreError, StoreLockedError
+from checker.nightly.schema import MIGRATIONS, SCHEMA_VERSION
+from checker.nightly.store import Store
 from checker.schemas import ARTICLES, FINDINGS
-from checker.store import MIGRATIONS, SCHEMA_VERSION, Store
 
 
 def _articles(*ids: str) -> pd.DataFrame:
@@ -32,7 +33,7 @@ def db(tmp_path):
 
 
 def test_new_store_is_at_the_current_schema_version(db):
-    assert db.schema_version() == SCHEMA_VERSION == len(MIGRATIONS)
+    assert db.sql.schema_version() == SCHEMA_VERSION == len(MIGRATIONS)
     assert db.get_meta("created")
     assert db.run_counts().empty
 
@@ -54,15 +55,14 @@ def test_a_version_1_store_is_migrated_and_keeps_its_rows(tmp_path):
     )
     conn.close()
     with Store(path) as db:
-        assert db.schema_version() == SCHEMA_VERSION
+        assert db.sql.schema_version() == SCHEMA_VERSION
         assert db.run(1)["attempts"] == 1 and db.run(1)["status"] == "done"
         assert db.findings()[["finding_id", "first_run"]].values.tolist() == [["f1", 1]]
         assert db.findings()["resolved_run"].isna().all()
         assert "status_changes" in db.dump()
         scored = db.scored_pairs("c", "n")
-        assert scored["opposed"].isna().all()  # scored before v3: not checked yet
-        db.set_opposed(scored.assign(opposed="accepted vs rejected (plan)"), "n")
-        assert db.scored_pairs("c", "n")["opposed"].tolist() == ["accepted vs rejected (plan)"]
+        assert scored[["claim_a", "p_entail_ab"]].values.tolist() == [["k1", 0.1]]
+        assert "opposed" not in scored  # a rule-made column: derived from claim frames at findings time
 
 
 @pytest.mark.parametrize(
@@ -96,11 +96,11 @@ def test_the_lock_refuses_a_second_writer_but_not_a_reader(tmp_path):
         with pytest.raises(StoreLockedError, match=r"in use by another run \(pid \d+"):
             Store(path).open()
         with Store(path, readonly=True) as reader:
-            assert reader.schema_version() == SCHEMA_VERSION
+            assert reader.sql.schema_version() == SCHEMA_VERSION
             assert reader.locked_by_other()
         assert not first.locked_by_other()  # its own lock
     with Store(path) as again:
-        assert again.schema_version() == SCHEMA_VERSION
+        assert again.sql.schema_version() == SCHEMA_VERSION
 
 
 def test_readonly_store_must_exist(tmp_path):
@@ -202,7 +202,7 @@ def test_vectors_keep_order_and_repeats(tmp_path):
     """A claim requested several times (a lexical neighbour of many new claims) comes back each time."""
     import numpy as np
 
-    from checker.store import Store
+    from checker.nightly.store import Store
 
     with Store(tmp_path / "s.sqlite") as db:
         ids = [f"k{i:04d}" for i in range(1200)]  # more than one IN (...) chunk

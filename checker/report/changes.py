@@ -1,6 +1,6 @@
 """The nightly job's "What changed since the last run" page (changes.md) and the rows of changes.json.
 
-checker.jobs builds the changes.json dict and re-exports ``changes_markdown``.
+checker.nightly.job builds the changes.json dict and re-exports ``changes_markdown``.
 
 Example:
     >>> changes_markdown({"run_id": 1, "started": "2026-01-01", "counts": {}}).splitlines()[2]

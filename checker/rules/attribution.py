@@ -1,0 +1,109 @@
+"""Who a claim is attributed to, and the claim without its neutral attribution frame.
+
+``find_attribution`` reads an already-parsed spaCy sentence; ``strip_attribution`` is a pure function
+of a string (what NLI compares: what was reported, not who reported it).
+"""
+
+from __future__ import annotations
+
+import re
+
+NAME = "checker.attribution.v2"  # stored results depend on it: bump when a table or rule changes
+
+_REPORTING_VERBS = frozenset(
+    "say tell state announce claim add confirm deny report write insist warn explain acknowledge "
+    "reveal assert tweet allege argue suggest admit disclose".split()
+)
+# Children whose subtrees are dropped from a speaker phrase: "Steve Witkoff, the US envoy, who ..."
+_CUT_DEPS = frozenset({"appos", "relcl", "acl", "advcl", "punct", "parataxis", "ccomp"})
+_ACCORDING_TO = re.compile(r"\baccording to\s+([^,.;:()\n]{2,80})", re.IGNORECASE)
+
+
+def find_attribution(sent) -> str:
+    """Who a sentence attributes its content to, as written, or "".
+
+    Order of preference: a named or nominal subject of a reporting verb that governs a clause
+    ("Witkoff said ...", "... , said Steve Witkoff", "a Kremlin spokesman told reporters that ..."),
+    then the object of "according to", then a pronoun subject ("he said"): a pronoun is returned only
+    when nothing better is found, because it still marks the claim as reported speech.
+
+    Example:
+        >>> from checker.models.nlp import load_spacy
+        >>> find_attribution(load_spacy()("Russia agreed, according to Reuters.")[:])
+        'Reuters'
+    """
+    pronoun = ""
+    for tok in sent:
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in _REPORTING_VERBS or not _governs_clause(tok):
+            continue
+        subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            continue
+        if subject.pos_ != "PRON":
+            return _phrase(subject)
+        pronoun = pronoun or subject.text
+    for tok in sent:
+        if tok.lower_ == "according" and tok.i + 1 < sent.end and tok.nbor().lower_ == "to":
+            pobj = next((c for c in tok.nbor().children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return _phrase(pobj)
+    match = _ACCORDING_TO.search(sent.text)
+    return match.group(1).strip() if match else pronoun
+
+
+def _governs_clause(verb) -> bool:
+    return verb.dep_ == "parataxis" or any(c.dep_ in ("ccomp", "parataxis") for c in verb.children)
+
+
+def _phrase(head) -> str:
+    """The contiguous phrase around head, without appositions, relative clauses and punctuation."""
+    cut = {
+        t.i for child in head.subtree if child.i != head.i and child.dep_ in _CUT_DEPS for t in child.subtree
+    }
+    lo = hi = head.i
+    while lo > head.left_edge.i and lo - 1 not in cut:
+        lo -= 1
+    while hi < head.right_edge.i and hi + 1 not in cut:
+        hi += 1
+    return head.doc[lo : hi + 1].text.strip(" \"'“”‘’,")
+
+
+# Neutral reporting frames at a claim's edges. NLI compares what is reported to have happened: the
+# hand-written pairs teach that "A said X" does not establish X, so two outlets quoting different
+# officials about one fact would otherwise look unrelated. Denials and claims are not neutral: kept.
+_NEUTRAL_REPORTING = r"(?:said|says|told|added|stated|noted|reported|wrote|confirmed|announced|explained)"
+_TRAILING_FRAME = re.compile(
+    r",\s+(?:according to\b[^,.!?]{1,80}|[^,.!?]{1,80}?\b" + _NEUTRAL_REPORTING + r"\b[^,.!?\"”]{0,60})"
+    r"(?=[.!?\"”']*\s*$)",
+    re.IGNORECASE,
+)
+_LEADING_FRAME = re.compile(r"^According to [^,]{1,80},\s*")
+# A whole quote with its speaker after it: '"There is a lot to do," Witkoff added.'
+_QUOTE_FRAME = re.compile(
+    r'^["“](?P<quote>[^"“”]{8,}?)(?P<end>[,.!?]?)["”]\s+[^"“”,.!?]{1,80}?\b'
+    + _NEUTRAL_REPORTING
+    + r'\b[^"“”.!?]{0,60}[.!?]?\s*$',
+    re.IGNORECASE,
+)
+
+
+def strip_attribution(text: str) -> str:
+    """The reported content of a claim, without a neutral attribution frame at its start or end.
+
+    Example:
+        >>> strip_attribution("Russia did not object to the plan, Witkoff told reporters.")
+        'Russia did not object to the plan.'
+        >>> strip_attribution("According to Reuters, talks ended on Friday.")
+        'Talks ended on Friday.'
+        >>> strip_attribution('"There is still a lot of work to do," he added.')
+        'There is still a lot of work to do.'
+    """
+    quoted = _QUOTE_FRAME.match(text)
+    if quoted:  # who said it is claims.attribution; the model compares what was said
+        end = quoted["end"] if quoted["end"] in ("!", "?") else "."
+        return quoted["quote"].strip() + end
+    out = _TRAILING_FRAME.sub("", text)
+    lead = _LEADING_FRAME.match(out)
+    if lead and len(out) > lead.end():
+        out = out[lead.end()].upper() + out[lead.end() + 1 :]
+    return out if len(out.split()) >= 3 else text

@@ -1,0 +1,74 @@
+"""Generated-text residue: placeholder citations, assistant boilerplate, generation notices.
+
+A table of named patterns and pure functions of a string; no model, no DataFrames.
+"""
+
+from __future__ import annotations
+
+import re
+
+NAME = "checker.residue.v1"  # stored results depend on it: bump when a table or rule changes
+
+_END = r"[^\n]*?(?:[.!](?=\s|$)|$)"  # rest of the sentence, never past a line break
+# Generated-text residue: (pattern name, regex). Names starting "citation" are placeholder citations:
+# they are trimmed off a claim's edges; any other residue makes its sentence a non-claim.
+_RESIDUE_TABLE: tuple[tuple[str, str], ...] = (
+    ("citation_number", r"\[\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\]"),  # [1]  [2, 3]  [4-6]
+    ("citation_source", r"\[(?:Sources?|Ref(?:erence)?|Citation)(?:\s*\d+|\s*:[^\]\n]{0,200})\]"),
+    ("citation_fullwidth", r"【[^】\n]{0,200}】"),  # 【3†source】 as chat assistants print them
+    ("citation_paren", r"\((?:Sources?|Ref(?:erence)?|Citation)\s*\d+\)"),
+    ("insert_placeholder", r"\[Insert\b[^\]\n]{0,200}\]"),
+    ("sources_list", r"^Sources?:[ \t]*\[\d+\].*(?:\n[ \t]*\[\d+\].*)*"),
+    ("note_provided", r"\bNote:[^\n]{0,80}?\bbased on the (?:provided|given|supplied)\b" + _END),
+    ("ai_disclaimer", r"\bAs an AI(?: language model| assistant)?\b" + _END),
+    ("engagement_prompt", r"\bWe value your (?:viewpoint|opinion|feedback|thoughts)\b" + _END),
+    # Comment-bait closings that text generators append ("Share your thoughts in the comments.")
+    (
+        "engagement_prompt",
+        r"\b(?:Share your (?:thoughts|views|opinions?)|Let us know what you think)\b"
+        r"[^\n.!?]{0,40}\b(?:comments?|below)\b" + _END,
+    ),
+    ("assistant_closing", r"\bI hope (?:this|that) (?:helps|article|summary)\b" + _END),
+    (
+        "assistant_preamble",
+        r"^(?:Sure[,!]\s*)?Here(?:'s| is) (?:the|an|a|your)\b[^\n]{0,60}?"
+        r"\b(?:article|summary|rewrite|version|story)\b" + _END,
+    ),
+    (
+        "generated_notice",
+        r"\bThis (?:article|text|content|story|summary) (?:was|has been) (?:automatically )?(?:generated\b|"
+        r"(?:written|created|produced) (?:by|with|using) (?:an? )?(?:AI|artificial intelligence|"
+        r"(?:large )?language model|ChatGPT|GPT))" + _END,
+    ),
+)
+_RESIDUE = tuple((name, re.compile(rx, re.MULTILINE)) for name, rx in _RESIDUE_TABLE)
+
+
+def find_residue(text: str) -> list[tuple[int, int, str]]:
+    """Spans of generated-text residue, left to right; overlaps go to the earlier, longer match.
+
+    Example:
+        >>> find_residue("Talks ended [Source 1].")
+        [(12, 22, 'citation_source')]
+    """
+    return _first_longest((m.start(), m.end(), name) for name, rx in _RESIDUE for m in rx.finditer(text))
+
+
+def _first_longest(matches) -> list[tuple[int, int, str]]:
+    """Non-overlapping matches, left to right; of overlapping ones the earlier, then longer, wins."""
+    kept: list[tuple[int, int, str]] = []
+    for span in sorted((m for m in matches if m[1] > m[0]), key=lambda m: (m[0], -m[1])):
+        if not kept or span[0] >= kept[-1][1]:  # "would" inside "would not rule out" is dropped
+            kept.append(span)
+    return kept
+
+
+def _without(text: str, spans: list[tuple[int, int, str]], start: int = 0, end: int | None = None) -> str:
+    """text[start:end] with the parts covered by spans removed."""
+    end = len(text) if end is None else end
+    pieces, pos = [], start
+    for s, e, _ in spans:
+        if e > pos and s < end:
+            pieces.append(text[pos : max(pos, s)])
+            pos = max(pos, e)
+    return "".join(pieces) + text[pos:end]

@@ -1,0 +1,196 @@
+"""Articles -> claims: sentences, check-worthiness, attribution, hedging, offsets, and residue.
+
+Every kept sentence becomes one claim row whose ``start``/``end`` index the article's ``text`` so that
+``text[start:end] == claim``. Generated-text residue (placeholder citations, assistant boilerplate) is
+reported as its own frame; a sentence that is nothing but residue is never a claim.
+
+All decisions are rules over spaCy's tags, parse and entities, so they are cheap and explainable;
+they live in ``checker.rules`` (one module per family, each with a versioned ``NAME``):
+
+- check-worthiness: ``rules.worthiness`` (questions, calls to action, opinion, fragments dropped);
+- attribution: ``rules.attribution`` (subject of a reporting verb that governs a clause, else "according to X");
+- hedging: ``rules.hedges`` (a weighted cue table, combined as 1 - prod(1 - w));
+- predicate frames for the opposite-verb pair rule: ``rules.opposites`` (the ``frames`` column), parsed
+  here once so the pair step never parses again.
+
+Example:
+    >>> import pandas as pd
+    >>> arts = pd.DataFrame({"article_id": ["a1"], "text": ["Russia agreed to talks, Witkoff said."]})
+    >>> claims, residue = extract_claims(arts)
+    >>> claims.loc[0, "attribution"]
+    'Witkoff'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from checker.config import ClaimConfig
+from checker.rules import attribution, hedges, opposites, residue, worthiness
+from checker.rules.attribution import find_attribution
+from checker.rules.hedges import find_hedges, hedge_score
+from checker.rules.opposites import opposable_families, predicate_frames
+from checker.rules.residue import _without, find_residue
+from checker.rules.worthiness import is_check_worthy
+from checker.schemas import CLAIMS, RESIDUE, empty_frame, validate_frame
+
+logger = logging.getLogger(__name__)
+
+# Every rule version a stored claim depends on (the nightly store keys claims by these).
+RULES = (residue.NAME, hedges.NAME, attribution.NAME, worthiness.NAME, opposites.NAME)
+
+_BATCH_SIZE = 64
+_PROGRESS_MIN_ARTICLES = 50  # below this a progress bar is noise
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def extract_claims(
+    articles: pd.DataFrame, *, config: ClaimConfig | None = None, nlp=None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split articles into sentences and keep the check-worthy ones as claims.
+
+    Args:
+        articles: frame with at least ``article_id`` and ``text``; it is not modified.
+        config: thresholds and the spaCy model name; defaults to ``ClaimConfig()``.
+        nlp: a loaded spaCy pipeline with a parser; loaded from ``config.spacy_model`` when None.
+
+    Returns:
+        (claims with columns ``schemas.CLAIMS``, residue with columns ``schemas.RESIDUE``), both ordered
+        by input article order, then offset.
+
+    Example:
+        >>> arts = pd.DataFrame({"article_id": ["a1"], "text": ["Talks ended on Friday in Geneva [1]."]})
+        >>> claims, residue = extract_claims(arts)
+        >>> claims.loc[0, "text"], residue.loc[0, "text"]
+        ('Talks ended on Friday in Geneva', '[1]')
+    """
+    validate_frame(articles, ["article_id", "text"], name="articles")
+    config = config or ClaimConfig()
+    if articles.empty:
+        return empty_frame(CLAIMS), empty_frame(RESIDUE)
+    if nlp is None:
+        from checker.models.nlp import load_spacy
+
+        nlp = load_spacy(config.spacy_model)
+    ids = [str(a) for a in articles["article_id"]]
+    texts = [t if isinstance(t, str) else "" for t in articles["text"]]
+    residue = [find_residue(t) for t in texts]
+    jobs = [(texts[i][s:e], (i, s)) for i, t in enumerate(texts) for s, e in _paragraphs(t, nlp.max_length)]
+    logger.info("extracting claims from %d articles (%d paragraphs)", len(texts), len(jobs))
+    docs = nlp.pipe(jobs, as_tuples=True, batch_size=_BATCH_SIZE)
+    quiet = None if len(texts) >= _PROGRESS_MIN_ARTICLES else True
+    rows, reasons, n_sent = [], Counter(), [0] * len(texts)
+    for doc, (i, offset) in tqdm(docs, total=len(jobs), disable=quiet, desc="claims", unit="para"):
+        for sent in _sentences(doc, offset, texts[i], residue[i]):
+            row, reason = _claim_row(ids[i], texts[i], sent, offset, n_sent[i], residue[i], config)
+            n_sent[i] += 1
+            reasons[reason or "kept"] += 1
+            if row is not None:
+                rows.append(row)
+    logger.info("kept %d of %d sentences; %s", reasons["kept"], sum(n_sent), dict(reasons))
+    claims = pd.DataFrame(rows, columns=CLAIMS) if rows else empty_frame(CLAIMS)
+    res_rows = [(ids[i], texts[i][s:e], s, e, name) for i in range(len(texts)) for s, e, name in residue[i]]
+    res = pd.DataFrame(res_rows, columns=RESIDUE) if res_rows else empty_frame(RESIDUE)
+    return claims, res
+
+
+def _paragraphs(text: str, limit: int) -> Iterator[tuple[int, int]]:
+    """Paragraph spans, so a heading never joins the next sentence; overlong ones cut at whitespace."""
+    bounds = [0, *(x for m in _PARAGRAPH_BREAK.finditer(text) for x in (m.start(), m.end())), len(text)]
+    for start, end in zip(bounds[::2], bounds[1::2], strict=True):
+        while end - start > limit:  # spaCy refuses texts over nlp.max_length
+            cut = text.rfind(" ", start + 1, start + limit)
+            cut = cut if cut > start else start + limit
+            if text[start:cut].strip():
+                yield start, cut
+            start = cut
+        if text[start:end].strip():
+            yield start, end
+
+
+def _sentences(doc, offset: int, text: str, spans: list[tuple[int, int, str]]) -> Iterator:
+    """spaCy sentences, re-joined where the parser split at a citation ("... midnight [3] on Sunday.")."""
+    cites = [(s, e) for s, e, name in spans if name.startswith("citation")]
+    previous = None
+    for sent in doc.sents:
+        start, end = _strip(text, sent.start_char + offset, sent.end_char + offset)
+        if start >= end:
+            continue
+        if previous is not None and _continues_after_citation(text, start, end, cites):
+            previous = doc[previous.start : sent.end]
+            continue
+        if previous is not None:
+            yield previous
+        previous = sent
+    if previous is not None:
+        yield previous
+
+
+def _continues_after_citation(text: str, start: int, end: int, cites: list[tuple[int, int]]) -> bool:
+    """Whether text[start:end] opens with citations and is then nothing, or a lower-case continuation."""
+    pos = start
+    while (tail := next((e for s, e in cites if s <= pos < e), None)) is not None:
+        pos = tail
+        while pos < end and text[pos].isspace():
+            pos += 1
+    rest = text[pos:end]
+    return pos > start and (not re.search(r"\w", rest) or rest[0].islower() or rest[0] in ",;:)")
+
+
+def _claim_row(article_id, text, sent, offset, idx, spans, config) -> tuple[dict | None, str]:
+    start, end = _strip(text, sent.start_char + offset, sent.end_char + offset)
+    if not _has_words_outside(text, start, end, spans):
+        return None, "residue"
+    keep, reason = is_check_worthy(sent, min_words=config.min_words)
+    if not keep:
+        return None, reason
+    start, end = _trim_citations(text, start, end, spans)
+    claim = text[start:end]
+    cues = find_hedges(claim)
+    claim_id = "k" + hashlib.sha1(f"{article_id}|{start}|{claim}".encode()).hexdigest()[:12]
+    row = {
+        "claim_id": claim_id, "article_id": article_id, "text": claim, "start": start, "end": end,
+        "sentence_idx": idx, "attribution": find_attribution(sent), "hedges": "; ".join(cues),
+        "hedge_score": hedge_score(cues), "cluster_id": "",
+        "frames": predicate_frames(sent) if opposable_families(claim) else [],
+    }  # fmt: skip
+    return row, ""
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _has_words_outside(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) -> bool:
+    return bool(re.search(r"\w", _without(text, spans, start, end)))
+
+
+def _trim_citations(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) -> tuple[int, int]:
+    """Move start/end past placeholder citations at either edge ("... on Friday [Source 1].")."""
+    cites = [(s, e) for s, e, name in spans if name.startswith("citation") and s < end and e > start]
+    while True:
+        probe = end
+        while probe > start and (text[probe - 1].isspace() or text[probe - 1] in ".,;:!?"):
+            probe -= 1
+        tail = next((s for s, e in cites if start < s < probe <= e), None)
+        head = next((e for s, e in cites if s <= start < e), None)
+        if tail is not None:
+            end = tail
+        elif head is not None:
+            start = head
+            while start < end and text[start] in ".,;: \t\n":  # "[1]. Russia ..." -> "Russia ..."
+                start += 1
+        else:
+            return start, end
+        start, end = _strip(text, start, end)

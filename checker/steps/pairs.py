@@ -1,0 +1,150 @@
+"""Which claim pairs to score: dense and lexical nearest neighbours, bounded per claim.
+
+Candidates are each claim's ``PairConfig.neighbours`` nearest claims by embedding cosine (at least
+``min_similarity``) plus its ``lexical_neighbours`` nearest by TF-IDF over crude word stems (at least
+``min_lexical``). Lexical neighbours are there because sentence embeddings put a claim and its
+negated restatement far apart: on data/demo, "The talks ended without any agreement on a prisoner
+exchange" has cosine 0.40 with "The two sides agreed on a prisoner exchange of 150 prisoners", below
+six unrelated "No Ukrainian officials attended…" sentences, while their TF-IDF cosine is 0.54, its
+best. Pairs are not restricted to one cluster for the same reason (a contradiction is often
+embedded far from what it contradicts). Each claim keeps a fixed number of partners, so pairs grow
+linearly with claims.
+
+Example:
+    >>> import pandas as pd
+    >>> claims = pd.DataFrame({"claim_id": ["k1", "k2"], "article_id": ["a1", "a2"], "cluster_id": ["c", "c"]})
+    >>> nn = pd.DataFrame({"a": [0], "b": [1], "similarity": [0.9]})
+    >>> select_pairs(claims, nn)[["claim_a", "claim_b", "kind"]].values.tolist()
+    [['k1', 'k2', 'cross']]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from checker.config import PairConfig
+from checker.schemas import validate_frame
+
+PAIR_COLUMNS = ["claim_a", "claim_b", "article_a", "article_b", "similarity", "kind"]
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _stems(text: str) -> list[str]:
+    """Lower-cased content words cut to 5 characters: "agreement"/"agreed" -> "agree"."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return [w[:5] for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
+
+
+def lexical_neighbours(texts: Sequence[str], k: int, *, min_similarity: float = 0.3) -> pd.DataFrame:
+    """Top-k TF-IDF cosine neighbours of each text (positional a, b, lexical), b != a."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    n = len(texts)
+    k = min(k, n - 1)
+    empty = pd.DataFrame(
+        {"a": pd.Series(dtype=int), "b": pd.Series(dtype=int), "lexical": pd.Series(dtype=float)}
+    )
+    if k <= 0:
+        return empty
+    try:
+        matrix = TfidfVectorizer(analyzer=_stems, sublinear_tf=True).fit_transform(texts)
+    except ValueError:  # no content words at all
+        return empty
+    chunk = max(64, 20_000_000 // n)  # dense score block of at most ~160 MB
+    parts = []
+    for start in range(0, n, chunk):
+        block = (matrix[start : start + chunk] @ matrix.T).toarray()
+        rows = np.arange(block.shape[0])
+        block[rows, rows + start] = -1.0
+        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        score = np.take_along_axis(block, top, axis=1)
+        parts.append(
+            pd.DataFrame({"a": np.repeat(rows + start, k), "b": top.ravel(), "lexical": score.ravel()})
+        )
+    out = pd.concat(parts, ignore_index=True)
+    return out[out["lexical"] >= min_similarity].reset_index(drop=True)
+
+
+def candidates(
+    texts: Sequence[str],
+    new: np.ndarray,
+    vectors: Callable[[np.ndarray], np.ndarray],
+    dense: pd.DataFrame,
+    stored: pd.DataFrame | None = None,
+    config: PairConfig | None = None,
+) -> pd.DataFrame:
+    """Pair candidates of the new claims, as positions (a, b) over ``texts``, with their cosine.
+
+    Args:
+        texts: every claim's text (stored and new), in the row order select_pairs gets.
+        new: positions of the new claims in ``texts``.
+        vectors: positions -> unit vectors (for the cosine of lexical candidates).
+        dense: nearest neighbours among the new claims (a, b: rows of ``new``; similarity).
+        stored: stored neighbours of the new claims (a: row of ``new``; b: position in ``texts``;
+            similarity); None when nothing is stored.
+
+    TF-IDF weights are corpus-wide, so lexical neighbours are found over every text and the rows of
+    new claims kept. The result is select_pairs' input.
+    """
+    config = config or PairConfig()
+    new = np.asarray(new, dtype=np.int64)
+    lexical = lexical_neighbours(list(texts), config.lexical_neighbours, min_similarity=config.min_lexical)
+    if len(new) < len(texts):
+        lexical = lexical[lexical["a"].isin(new)].reset_index(drop=True)
+    a, b = lexical["a"].to_numpy(dtype=np.int64), lexical["b"].to_numpy(dtype=np.int64)
+    lexical["similarity"] = (
+        np.einsum("ij,ij->i", vectors(a), vectors(b)).astype(float) if len(a) else np.zeros(0)
+    )
+    parts = [dense.assign(a=new[dense["a"]], b=new[dense["b"]]), lexical]
+    if stored is not None and len(stored):
+        parts.append(stored.assign(a=new[stored["a"]])[["a", "b", "similarity"]])
+    return pd.concat(parts, ignore_index=True).astype({"a": np.int64, "b": np.int64})
+
+
+def select_pairs(
+    claims: pd.DataFrame, neighbours: pd.DataFrame, config: PairConfig | None = None
+) -> pd.DataFrame:
+    """Turn neighbour rows (positional a, b over ``claims`` rows) into claim pairs.
+
+    ``neighbours`` has ``similarity`` (embedding cosine) and, for lexical candidates, a ``lexical``
+    score (NaN or absent for dense ones). Dense candidates need similarity >= min_similarity;
+    each claim keeps its best ``neighbours`` dense and ``lexical_neighbours`` lexical partners.
+    Pairs within one article are "intra" (kept when config.intra_article), others "cross"; each
+    unordered pair appears once with claim_a < claim_b.
+    """
+    config = config or PairConfig()
+    validate_frame(claims, ["claim_id", "article_id"], name="claims")
+    nn = neighbours if "lexical" in neighbours else neighbours.assign(lexical=np.nan)
+    dense = nn[nn["lexical"].isna() & (nn["similarity"] >= config.min_similarity)]
+    dense = dense.sort_values(["a", "similarity"], ascending=[True, False], kind="stable")
+    lexical = nn[nn["lexical"].notna()].sort_values(["a", "lexical"], ascending=[True, False], kind="stable")
+    nn = pd.concat(
+        [
+            dense.groupby("a", sort=False).head(config.neighbours),
+            lexical.groupby("a", sort=False).head(config.lexical_neighbours),
+        ]
+    )
+    ids = claims["claim_id"].to_numpy()
+    arts = claims["article_id"].to_numpy()
+    a, b = nn["a"].to_numpy(dtype=int), nn["b"].to_numpy(dtype=int)
+    keep = np.ones(len(a), dtype=bool) if config.intra_article else arts[a] != arts[b]
+    a, b, sim = a[keep], b[keep], nn["similarity"].to_numpy(dtype=float)[keep]
+    a, b = np.where(ids[a] <= ids[b], a, b), np.where(ids[a] <= ids[b], b, a)  # claim_a < claim_b
+    out = pd.DataFrame(
+        {
+            "claim_a": ids[a],
+            "claim_b": ids[b],
+            "article_a": arts[a],
+            "article_b": arts[b],
+            "similarity": sim.round(6),
+            "kind": np.where(arts[a] == arts[b], "intra", "cross"),
+        },
+        columns=PAIR_COLUMNS,
+    )
+    out = out.sort_values(["claim_a", "claim_b"]).drop_duplicates(["claim_a", "claim_b"])
+    return out.reset_index(drop=True)

@@ -1,0 +1,127 @@
+"""Compare a checker run on data/demo with data/demo/expected.json (the team's answer key).
+
+Used by tests/test_e2e.py and tools/bench/quality.py. Rules (also in expected.json's description):
+a finding entry is matched by a finding of that kind whose claims come from every outlet in
+``articles`` and from at least one in ``partners``, with every ``must_contain`` substring in one of
+its claims; an agreeing pair must never be related as a contradiction nor stand on opposite sides of a
+contradiction or detail-mismatch finding (claims of a detail finding carry the ``value`` they state).
+
+    python -m tools.bench.demo out/       # a folder written by `checker check data/demo`
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+EXPECTED = Path(__file__).resolve().parents[2] / "data" / "demo" / "expected.json"
+CONFLICT_KINDS = {
+    "contradiction",
+    "intra_article_conflict",
+    "entity_mismatch",
+    "number_mismatch",
+    "date_mismatch",
+}
+
+
+def _sources(finding: dict, source_of: dict[str, str]) -> set[str]:
+    return {source_of.get(c["article_id"], c["article_id"]) for c in finding["claims"]}
+
+
+def _matches(entry: dict, finding: dict, source_of: dict[str, str]) -> bool:
+    if finding["kind"] != entry["kind"]:
+        return False
+    sources = _sources(finding, source_of)
+    if not set(entry["articles"]) <= sources:
+        return False
+    if entry.get("partners") and not set(entry["partners"]) & sources:
+        return False
+    texts = [c["text"] for c in finding["claims"]]
+    return all(any(s in t for t in texts) for s in entry.get("must_contain", []))
+
+
+def compare(
+    findings: list[dict],
+    claims: pd.DataFrame,
+    pairs: pd.DataFrame,
+    articles: pd.DataFrame,
+    expected_path: Path = EXPECTED,
+) -> dict:
+    """Return found / missed expectations, spurious findings and broken agreements."""
+    expected = json.loads(Path(expected_path).read_text())
+    source_of = dict(zip(articles["article_id"], articles["source"], strict=True))
+    allowed = expected["findings"] + expected.get("may_also_find", [])
+    found, missed = [], []
+    for entry in expected["findings"]:
+        hit = next((f for f in findings if _matches(entry, f, source_of)), None)
+        (found if hit else missed).append(entry)
+    spurious = [
+        f
+        for f in findings
+        if f["kind"] in CONFLICT_KINDS | {"stronger_claim"}
+        and not any(_matches({**e, "must_contain": []}, f, source_of) for e in allowed)
+    ]
+    broken = []
+    contra = pairs[pairs["relation"] == "contradiction"]
+    contra_pairs = set(zip(contra["claim_a"], contra["claim_b"], strict=True)) | set(
+        zip(contra["claim_b"], contra["claim_a"], strict=True)
+    )
+    for sub_a, sub_b in expected.get("agreeing_pairs", []):
+        ids_a = set(claims.loc[claims["text"].str.contains(sub_a, regex=False), "claim_id"])
+        ids_b = set(claims.loc[claims["text"].str.contains(sub_b, regex=False), "claim_id"])
+        if not ids_a or not ids_b:
+            broken.append({"pair": [sub_a, sub_b], "why": "a claim of the pair was not extracted"})
+            continue
+        if any((a, b) in contra_pairs for a in ids_a for b in ids_b):
+            broken.append({"pair": [sub_a, sub_b], "why": "called a contradiction"})
+        for f in findings:
+            # detail findings list every claim with the value it states: only opposite sides conflict
+            sides = {c["claim_id"]: c.get("value", c["claim_id"]) for c in f["claims"]}
+            if f["kind"] in CONFLICT_KINDS and any(
+                sides[a] != sides[b] for a in ids_a & sides.keys() for b in ids_b & sides.keys()
+            ):
+                broken.append({"pair": [sub_a, sub_b], "why": f"on opposite sides of a {f['kind']} finding"})
+    texts = " ".join(articles["text"])
+    leftover = [s for s in expected.get("boilerplate_removed", []) if s in texts]
+    kept = [
+        s for s in expected.get("dropped_sentences", []) if claims["text"].str.contains(s, regex=False).any()
+    ]
+    return {
+        "found": found,
+        "missed": missed,
+        "spurious": spurious,
+        "broken_agreements": broken,
+        "boilerplate_left": leftover,
+        "dropped_but_kept": kept,
+    }
+
+
+def compare_folder(out: Path) -> dict:
+    """compare() on the files `checker check` wrote to a folder."""
+    out = Path(out)
+    findings = [json.loads(line) for line in (out / "findings.jsonl").read_text().splitlines() if line]
+    return compare(
+        findings,
+        pd.read_csv(out / "claims.csv"),
+        pd.read_csv(out / "pairs.csv"),
+        pd.read_csv(out / "articles.csv", keep_default_na=False),
+    )
+
+
+def summary(result: dict) -> str:
+    lines = [
+        f"expected findings found: {len(result['found'])} / {len(result['found']) + len(result['missed'])}",
+        f"spurious conflict findings: {len(result['spurious'])}",
+        f"agreeing pairs broken: {len(result['broken_agreements'])}",
+    ]
+    lines += [f"  missed {e['kind']}: {e.get('must_contain')}" for e in result["missed"]]
+    lines += [f"  spurious {f['kind']}: {f['explanation']}" for f in result["spurious"]]
+    lines += [f"  broken {b['pair']}: {b['why']}" for b in result["broken_agreements"]]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(summary(compare_folder(Path(sys.argv[1] if len(sys.argv) > 1 else "out"))))
