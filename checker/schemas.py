@@ -45,10 +45,17 @@ pairs:
     opposed (str: "accepted vs rejected (proposal)" when the claims give one actor opposite verbs on
     one thing, else ""), relation
 
-findings:
-    finding_id, kind, score, cluster_id, explanation, claims (list of dicts:
-    claim_id, article_id, text, start, end, and for name/number/date mismatches the ``value`` the
-    claim states; residue spans have claim_id "")
+findings (one row per disputed fact, conflicts first: FINDING_KINDS order, then score):
+    finding_id  str   stable id of the disputed fact (kind + what is disputed), not of the outlets:
+                      an outlet joining a dispute updates its finding
+    kind        str   one of FINDING_KINDS
+    score       float 0..1 confidence (NLI probability, or the rule's evidence)
+    cluster_id  str
+    explanation str   one English sentence: who says what
+    claims      list of dicts: claim_id, article_id, text, start, end, and for name/number/date/place
+                      mismatches the ``value`` the claim states; residue spans have claim_id ""
+    slot        str   what is disputed ("number of injured", "place of the summit"), "" when unnamed
+    why         str   the evidence in one line (the two NLI directions, or the rule that fired)
 
 skipped (inputs that could not be read):
     input, line, step, error
@@ -86,7 +93,6 @@ ARTICLE_SCORES = [
     "consistency",
 ]
 CLAIM_STATUS = ["status", "n_sources"]
-CLAIM_STATUSES = ("corroborated", "contested", "contradicted", "single_source")
 RESIDUE = ["article_id", "text", "start", "end", "pattern"]
 CLUSTERS = ["cluster_id", "n_claims", "n_articles", "representative", "status", "claim_ids"]
 PAIRS = [
@@ -106,20 +112,23 @@ PAIRS = [
     "opposed",
     "relation",
 ]
-FINDINGS = ["finding_id", "kind", "score", "cluster_id", "explanation", "claims"]
+FINDINGS = ["finding_id", "kind", "score", "cluster_id", "explanation", "claims", "slot", "why"]
 SKIPPED = ["input", "line", "step", "error"]
 
-RELATIONS = ("equivalent", "a_stronger", "b_stronger", "contradiction", "related", "unrelated")
+# Reading order of finding kinds: conflicts first (reports, findings.jsonl and changes use it).
 FINDING_KINDS = (
     "contradiction",
+    "intra_article_conflict",
     "stronger_claim",
     "entity_mismatch",
+    "place_mismatch",
     "number_mismatch",
     "date_mismatch",
-    "intra_article_conflict",
     "generated_residue",
-    "single_source",
 )
+CONFLICT_KINDS = FINDING_KINDS[:-1]
+# Claim statuses from most to least serious (a cluster shows the status most of its outlets' claims have).
+CLAIM_STATUSES = ("contradicted", "contested", "corroborated", "single_source")
 
 
 def validate_frame(frame: pd.DataFrame, required: Sequence[str], *, name: str) -> None:

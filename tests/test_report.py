@@ -98,7 +98,7 @@ def make_result(**frames) -> SimpleNamespace:
     )
     findings = pd.DataFrame(
         [
-            ["f2", "single_source", 0.4, "c9", "Only one outlet reports the meeting place.", [_ref("k1")]],
+            ["f2", "date_mismatch", 0.4, "c9", "Outlets give different days for the meeting.", [_ref("k1")], "", ""],
             [
                 "f1",
                 "contradiction",
@@ -106,6 +106,8 @@ def make_result(**frames) -> SimpleNamespace:
                 "c1",
                 "The outlets give different crowd sizes.",
                 [_ref("k2"), _ref("k3")],
+                "size of the crowd",
+                "NLI: contradiction 0.91 one way, 0.40 the other",
             ],
         ],
         columns=FINDINGS,
@@ -158,7 +160,7 @@ def test_context_is_a_window_not_the_whole_article():
     ref = {"claim_id": "k1", "article_id": "a1", "text": CLAIM_TEXTS["k1"][1]}
     ref |= {"start": text.index(ref["text"]), "end": text.index(ref["text"]) + len(ref["text"])}
     result = make_result(
-        findings=pd.DataFrame([["f", "single_source", 0.5, "", "One outlet.", [ref]]], columns=FINDINGS)
+        findings=pd.DataFrame([["f", "date_mismatch", 0.5, "", "One outlet.", [ref], "", ""]], columns=FINDINGS)
     )
     result.articles.loc[0, "text"] = text
     quote = re.search(r"<blockquote>(.*?)</blockquote>", render_html(result), re.S).group(1)
@@ -172,14 +174,14 @@ def test_context_is_a_window_not_the_whole_article():
 @pytest.mark.parametrize("shift", [1, -3, 10_000], ids=["off-by-one", "negative", "past-end"])
 def test_wrong_offsets_fall_back_to_finding_the_claim(result, shift):
     ref = _ref("k2") | {"start": _ref("k2")["start"] + shift, "end": _ref("k2")["end"] + shift}
-    result.findings = pd.DataFrame([["f", "contradiction", 0.5, "", "Shifted.", [ref]]], columns=FINDINGS)
+    result.findings = pd.DataFrame([["f", "contradiction", 0.5, "", "Shifted.", [ref], "", ""]], columns=FINDINGS)
     marks = re.findall(r"<mark>(.*?)</mark>", render_html(result), re.S)
     assert [html.unescape(m) for m in marks] == [CLAIM_TEXTS["k2"][1]]
 
 
 def test_claim_missing_from_its_article_is_shown_without_context(result):
     ref = _ref("k1") | {"text": "A sentence the article never had."}
-    result.findings = pd.DataFrame([["f", "contradiction", 0.5, "", "Odd.", [ref]]], columns=FINDINGS)
+    result.findings = pd.DataFrame([["f", "contradiction", 0.5, "", "Odd.", [ref], "", ""]], columns=FINDINGS)
     out = render_html(result)
     assert "<mark>A sentence the article never had.</mark>" in out
     assert "not found in the article" in out
@@ -232,7 +234,7 @@ def test_consistency_is_a_percentage_or_na(render, consistent, unknown, result):
 @RENDERERS
 def test_findings_sorted_by_score_within_kind(render, result):
     extra = pd.DataFrame(
-        [["f3", "contradiction", 0.99, "", "Highest scored disagreement.", [_ref("k1")]]], columns=FINDINGS
+        [["f3", "contradiction", 0.99, "", "Highest scored disagreement.", [_ref("k1")], "", ""]], columns=FINDINGS
     )
     result.findings = pd.concat([result.findings, extra], ignore_index=True)
     out = render(result)
@@ -335,7 +337,7 @@ def test_every_finding_kind_has_a_place_and_label():
 )
 def test_finding_kinds_in_reading_order(render, heading, result):
     rows = [
-        [f"f{i}", kind, 0.5, "", f"A {kind} finding.", [_ref("k1")]] for i, kind in enumerate(FINDING_KINDS)
+        [f"f{i}", kind, 0.5, "", f"A {kind} finding.", [_ref("k1")], "", ""] for i, kind in enumerate(FINDING_KINDS)
     ]
     result.findings = pd.DataFrame(rows[::-1], columns=FINDINGS)
     out = render(result)

@@ -59,6 +59,11 @@ ALTER TABLE scores ADD COLUMN opposed TEXT
 _V4 = """
 ALTER TABLE claims ADD COLUMN frames TEXT
 """
+# v5: findings name their slot ("number of injured") and their evidence in one line.
+_V5 = """
+ALTER TABLE findings ADD COLUMN slot TEXT;
+ALTER TABLE findings ADD COLUMN why TEXT
+"""
 
 
 def _script(ddl: str) -> Callable[[Any], None]:
@@ -71,5 +76,5 @@ def _script(ddl: str) -> Callable[[Any], None]:
 
 
 # MIGRATIONS[i] takes a store from schema version i to i + 1; append, never edit a released step.
-MIGRATIONS: list[Callable[[Any], None]] = [_script(_V1), _script(_V2), _script(_V3), _script(_V4)]
+MIGRATIONS: list[Callable[[Any], None]] = [_script(_V1), _script(_V2), _script(_V3), _script(_V4), _script(_V5)]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -363,20 +363,15 @@ class Store:
         gone = [(run_id, f) for f, active in old.items() if active and f not in set(findings["finding_id"])]
         with self.sql.transaction() as cur:
             for f in findings.itertuples():
-                values = (
-                    f.kind,
-                    float(f.score),
-                    f.cluster_id,
-                    f.explanation,
-                    json.dumps(f.claims, sort_keys=True),
-                )
+                values = (f.kind, float(f.score), f.cluster_id, f.explanation,
+                          json.dumps(f.claims, sort_keys=True), f.slot, f.why)  # fmt: skip
                 if f.finding_id in old:
                     cur.execute("UPDATE findings SET kind = ?, score = ?, cluster_id = ?, explanation = ?, "
-                                "claims = ?, active = 1, resolved_run = NULL WHERE finding_id = ?",
-                                (*values, f.finding_id))  # fmt: skip
+                                "claims = ?, slot = ?, why = ?, active = 1, resolved_run = NULL "
+                                "WHERE finding_id = ?", (*values, f.finding_id))  # fmt: skip
                 else:
-                    cur.execute("INSERT INTO findings (kind, score, cluster_id, explanation, claims, "
-                                "finding_id, first_run, active) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+                    cur.execute("INSERT INTO findings (kind, score, cluster_id, explanation, claims, slot, why, "
+                                "finding_id, first_run, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
                                 (*values, f.finding_id, run_id))  # fmt: skip
             cur.executemany("UPDATE findings SET active = 0, resolved_run = ? WHERE finding_id = ?", gone)
 
@@ -387,7 +382,12 @@ class Store:
         where = "resolved_run = ?" if resolved else "active = 1" + (" AND first_run = ?" if run_id else "")
         sql = f"SELECT {', '.join(cols)} FROM findings WHERE {where} ORDER BY finding_id"
         out = self.sql.frame(sql, cols, [run_id] if run_id else [])
-        return out.assign(claims=[json.loads(c) for c in out["claims"]], score=out["score"].astype(float))
+        return out.assign(
+            claims=[json.loads(c) for c in out["claims"]],
+            score=out["score"].astype(float),
+            slot=out["slot"].fillna(""),
+            why=out["why"].fillna(""),
+        )
 
     def save_statuses(self, statuses: pd.DataFrame, run_id: int) -> None:
         """Store claim status and n_sources; a claim whose status changes is logged under run_id."""

@@ -17,26 +17,23 @@ from typing import Any, Protocol
 import jinja2
 import pandas as pd
 
-from checker.schemas import ARTICLE_SCORES, CLUSTERS, SKIPPED, validate_frame
+from checker.schemas import ARTICLE_SCORES, CLAIM_STATUSES, CLUSTERS, FINDING_KINDS, SKIPPED, validate_frame
 
 logger = logging.getLogger(__name__)
 
-# The order a fact-checker reads findings in: outright disagreements first, weak signals last.
-KIND_ORDER = (
-    "contradiction", "intra_article_conflict", "stronger_claim", "entity_mismatch", "number_mismatch",
-    "date_mismatch", "generated_residue", "single_source",
-)  # fmt: skip
+# The order a fact-checker reads findings in: outright disagreements first (checker.schemas).
+KIND_ORDER = FINDING_KINDS
 KIND_LABELS = {
     "contradiction": "Contradiction",
     "intra_article_conflict": "Conflict within one article",
     "stronger_claim": "Stronger claim",
     "entity_mismatch": "Entity mismatch",
+    "place_mismatch": "Place mismatch",
     "number_mismatch": "Number mismatch",
     "date_mismatch": "Date mismatch",
     "generated_residue": "Generated-text residue",
-    "single_source": "Single source",
 }
-_STATUS_ORDER = ("contradicted", "contested", "corroborated", "single_source")
+_STATUS_ORDER = CLAIM_STATUSES
 CONTEXT_CHARS = 120  # enough for the sentence around a claim without pasting the article
 
 # Only the columns the reports read are required, so extra or missing unused columns never matter.

@@ -21,7 +21,7 @@ import pandas as pd
 
 from checker.config import RelationConfig
 from checker.rules.details import diff_details
-from checker.schemas import ARTICLE_SCORES, FINDINGS, PAIRS, empty_frame
+from checker.schemas import ARTICLE_SCORES, FINDING_KINDS, FINDINGS, PAIRS, empty_frame
 
 _DETAIL_WORDS = {
     "entity_mismatch": "names differ",
@@ -376,23 +376,11 @@ def findings_frame(findings: list[dict], claims: pd.DataFrame) -> pd.DataFrame:
                 "cluster_id": f["cluster_id"],
                 "explanation": f["explanation"],
                 "claims": refs,
+                "slot": f.get("slot", ""),
+                "why": f.get("why", ""),
             }
         )
-    order = {
-        k: i
-        for i, k in enumerate(
-            [
-                "contradiction",
-                "intra_article_conflict",
-                "stronger_claim",
-                "entity_mismatch",
-                "number_mismatch",
-                "date_mismatch",
-                "generated_residue",
-                "single_source",
-            ]
-        )
-    }
+    order = {k: i for i, k in enumerate(FINDING_KINDS)}
     frame = pd.DataFrame(rows, columns=FINDINGS).drop_duplicates("finding_id")
     frame = frame.assign(_k=frame["kind"].map(order)).sort_values(
         ["_k", "score", "finding_id"], ascending=[True, False, True]
