@@ -1,5 +1,7 @@
 """Command line: a thin layer over the library. Each command parses, makes one library call,
-prints a short summary and exits 0 (success), 1 (done, but some inputs were skipped) or 2 (failure).
+prints a short summary and exits 0 (success), 1 (done, but some inputs were skipped as bad) or 2
+(failure). Duplicates, ignored repository files and other-language articles are counted and
+printed, never an error: a feed that repeats yesterday's articles exits 0.
 """
 
 from __future__ import annotations
@@ -135,22 +137,40 @@ def check(
     for kind, n in counts["findings_by_kind"].items():
         click.echo(f"  {kind}: {n}")
     click.echo(f"wrote {len(written)} files to {out}")
-    if len(result.skipped):
-        click.echo(f"{len(result.skipped)} input(s) skipped:", err=True)
-        for row in result.skipped.itertuples():
-            where = f"{row.input}" + (
-                f", line {row.line}" if row.line is not None and row.line == row.line else ""
-            )
-            click.echo(f"  {where}: {row.error}", err=True)
-        sys.exit(EXIT_SKIPPED)
-    sys.exit(EXIT_OK)
+    sys.exit(_report_skipped(result.skipped, verbose))
 
 
-def _echo_skipped(skipped) -> None:
-    click.echo(f"{len(skipped)} input(s) skipped:", err=True)
-    for row in skipped.itertuples():
-        line = f", line {row.line}" if row.line is not None and row.line == row.line else ""  # NaN != NaN
-        click.echo(f"  {row.input}{line}: {row.error}", err=True)
+# skipped.step -> what the summary line calls it; "ingest" (bad input) is listed row by row and exits 1
+_NOT_ERRORS = {"duplicate": "duplicates", "ignored": "ignored files", "language": "not English"}
+
+
+def _report_skipped(skipped, verbose: int) -> int:
+    """Print what was left out and return the exit status: 1 only when some input was bad.
+
+    Bad inputs (step "ingest") are named one per line on stderr. Duplicates, ignored files and
+    other-language articles are counted on stdout ("duplicates: 2, ignored files: 1") and named on
+    stderr with -v.
+    """
+    steps = skipped["step"].fillna("ingest") if "step" in skipped else ["ingest"] * len(skipped)
+    bad = skipped[[step not in _NOT_ERRORS for step in steps]]
+    others = skipped[[step in _NOT_ERRORS for step in steps]]
+    if len(others):
+        found = others["step"].value_counts()
+        click.echo(", ".join(f"{name}: {found[step]}" for step, name in _NOT_ERRORS.items() if step in found))
+        if verbose:
+            for row in others.itertuples():
+                click.echo(f"  {_where(row)}: {row.error}", err=True)
+    if len(bad):
+        click.echo(f"{len(bad)} input(s) skipped:", err=True)
+        for row in bad.itertuples():
+            click.echo(f"  {_where(row)}: {row.error}", err=True)
+    return EXIT_SKIPPED if len(bad) else EXIT_OK
+
+
+def _where(row) -> str:
+    """Where a skipped row came from: its input, and ", line 3" when it has a line (None or NaN: none)."""
+    line = f", line {int(row.line)}" if row.line is not None and row.line == row.line else ""  # NaN != NaN
+    return f"{row.input}{line}"
 
 
 @main.command()
@@ -165,7 +185,8 @@ def _echo_skipped(skipped) -> None:
     "--report-dir",
     default=None,
     type=click.Path(file_okay=False),
-    help="Folder for the dated run reports (default: reports/ beside the store).",
+    help="Folder for the dated run reports (default: reports/<store file name without suffix>/ beside "
+    "the store).",
 )
 @_model_options
 @_log_options
@@ -181,8 +202,8 @@ def nightly(
 ) -> None:
     """Add the new articles in INPUTS to --store, score only what is new and report what changed.
 
-    Exit status: 0 done, 1 done but some inputs were skipped, 2 failed (nothing half-done is lost:
-    the next run resumes it).
+    Exit status: 0 done, 1 done but some inputs were skipped as bad, 2 failed (nothing half-done is
+    lost: the next run resumes it). Copies of stored articles are counted as duplicates, not errors.
 
     Example: checker nightly --store /var/lib/checker/store.sqlite /srv/feeds/today/
     """
@@ -201,13 +222,11 @@ def nightly(
             f"run {result.run_id}{resumed}: {c['new_articles']} new articles ({c['known_articles']} "
             f"already stored), {c['new_claims']} new claims, {c['new_clusters']} new clusters, "
             f"{c['pairs_scored']} pairs scored, {c['new_findings']} new findings, "
-            f"{c['resolved_findings']} no longer found"
+            f"{c['updated_findings']} updated, {c['resolved_findings']} no longer found"
         )
         click.echo(f"store: {c['articles']} articles, {c['claims']} claims, {c['findings']} findings")
         click.echo(f"report: {result.reports['html']}\nchanges: {result.reports['changes_md']}")
-    if len(result.skipped):
-        _echo_skipped(result.skipped)
-    sys.exit(EXIT_SKIPPED if len(result.skipped) else EXIT_OK)
+    sys.exit(_report_skipped(result.skipped, verbose))
 
 
 @main.command()

@@ -131,8 +131,9 @@ def run_steps(parts: Checker, known: Known) -> Outcome:
     lap("cluster")
 
     for chunk in known.pairs_to_score():
-        texts = known.claims()[["claim_id", "text"]]
-        scored = score.score_pairs(chunk, texts, parts.nli, strip_attribution=cfg.nli.strip_attribution)
+        every = known.claims()
+        scored = score.score_pairs(chunk, every, parts.nli, strip_attribution=cfg.nli.strip_attribution)
+        scored["details"] = score.detail_checks(chunk, every, parts.nli)
         known.add_scores(scored)
         counts["pairs_scored"] += len(scored)
     lap("nli")

@@ -8,10 +8,16 @@ articles (checker.steps.ingest.read_articles):
     source      str   outlet or file stem ("" when unknown)
     title       str
     url         str
-    published   str   ISO date or "" (kept as given when it cannot be parsed)
+    published   str   ISO date or "" (kept as given when it cannot be parsed); a DataFrame's datetime
+                      or date values also come back as ISO date text, so the column has one type
     path        str   file the article came from, with ":line" for JSONL/CSV rows
     text        str   cleaned main text; every offset in the library points into it
-    removed     list[str]  boilerplate lines removed from the text (page furniture)
+    removed     list[str]  boilerplate lines removed from the text (page furniture, a feed's cut-off
+                           ending such as "fined the bank 12… [+2140 chars]")
+  after reading (read_articles) also ARTICLE_LANGUAGE, before a DataFrame's own extra columns:
+    language    str   ISO 639-1 code ("en", "de"): the input's own ``language`` field, else detected
+                      (checker.steps.language); texts too short to tell count as "en". Not yet in
+                      ARTICLES: the nightly store has no column for it.
   after scoring (CheckResult.articles) also:
     n_claims, n_corroborated, n_contested, n_contradicted, n_single_source  int
     n_residue   int   generated-text residue spans found
@@ -28,9 +34,14 @@ claims (checker.steps.claims.extract_claims):
     hedge_score  float 0 (flat assertion) .. 1 (heavily hedged)
     frames       list  predicate frames (family, polarity, actor, thing, verb) of verbs in the
                        opposites table (checker.rules.opposites); [] when none
+    values       list  the names, places, figures and dates the claim states (checker.rules.values):
+                       dicts with kind, text, start, end (offsets in the claim), key, and per kind
+                       label / lo, hi, unit, noun / day
     cluster_id   str   set by clustering ("" before)
     status       str   after scoring: corroborated | contested | contradicted | single_source
     n_sources    int   after scoring: other articles whose claims agree with (entail) this one
+    n_copies     int   after scoring: those of them that print the same words (shared wire copy: a
+                       corroboration that is not independent)
 
 residue (generated-text residue found by checker.steps.claims.extract_claims; becomes findings):
     article_id, text, start, end, pattern
@@ -43,7 +54,10 @@ pairs:
     p_entail_ab, p_contra_ab, p_neutral_ab, p_entail_ba, p_contra_ba, p_neutral_ba,
     truncated (bool: the pair did not fit the model in one direction and was cut),
     opposed (str: "accepted vs rejected (proposal)" when the claims give one actor opposite verbs on
-    one thing, else ""), relation
+    one thing, else ""),
+    details (list of dicts: candidate name/place/figure/date mismatches with kind, slot, the two values
+    a and b, and p_ab / p_ba, the NLI entailment once b's value is replaced by a's: the same-fact test),
+    relation
 
 findings (one row per disputed fact, conflicts first: FINDING_KINDS order, then score):
     finding_id  str   stable id of the disputed fact (kind + what is disputed), not of the outlets:
@@ -57,8 +71,18 @@ findings (one row per disputed fact, conflicts first: FINDING_KINDS order, then 
     slot        str   what is disputed ("number of injured", "place of the summit"), "" when unnamed
     why         str   the evidence in one line (the two NLI directions, or the rule that fired)
 
-skipped (inputs that could not be read):
-    input, line, step, error
+skipped (inputs left out, one row each; checker.steps.ingest.read_articles):
+    input  str   the path as given, or "<DataFrame>"
+    line   int | None  line of a JSONL/CSV row, index label of a DataFrame row; None for a whole file
+    step   str   why it was left out:
+                 "ingest"     bad input that cannot be read (unreadable, empty, too long, not JSON): the
+                              only kind that is an error (CLI and nightly exit code 1)
+                 "duplicate"  the same article_id, or the same text up to case, quotes and spacing, as an
+                              article read earlier in this batch; the error names this copy and the one kept
+                 "ignored"    a file a folder walk leaves out: a repository file (README, LICENSE,
+                              EXPECTED …; checker.steps.readers.REPOSITORY_FILES) or another file type
+                 "language"   an article not in the configured language ([ingest] language)
+    error  str   what was wrong and what to do
 """
 
 from __future__ import annotations
@@ -82,6 +106,7 @@ CLAIMS = [  # the first eight are the claims.csv contract of issue #2, in its or
     "sentence_idx",
     "hedge_score",
     "frames",
+    "values",
 ]
 ARTICLE_SCORES = [
     "n_claims",
@@ -92,7 +117,7 @@ ARTICLE_SCORES = [
     "n_residue",
     "consistency",
 ]
-CLAIM_STATUS = ["status", "n_sources"]
+CLAIM_STATUS = ["status", "n_sources", "n_copies"]
 RESIDUE = ["article_id", "text", "start", "end", "pattern"]
 CLUSTERS = ["cluster_id", "n_claims", "n_articles", "representative", "status", "claim_ids"]
 PAIRS = [
@@ -110,10 +135,13 @@ PAIRS = [
     "p_neutral_ba",
     "truncated",
     "opposed",
+    "details",
     "relation",
 ]
 FINDINGS = ["finding_id", "kind", "score", "cluster_id", "explanation", "claims", "slot", "why"]
 SKIPPED = ["input", "line", "step", "error"]
+ARTICLE_LANGUAGE = "language"  # column read_articles adds after ARTICLES (see the articles block)
+SKIP_STEPS = ("ingest", "duplicate", "ignored", "language")  # values of skipped.step; "ingest" is an error
 
 # Reading order of finding kinds: conflicts first (reports, findings.jsonl and changes use it).
 FINDING_KINDS = (

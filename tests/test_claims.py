@@ -234,7 +234,7 @@ def test_attribution(nlp, sentence, speaker):
         ("Talks began in May, Theresa May said.", []),
         (
             "Kyiv signaled openness to a truce, according to officials.",
-            ["signalled openness", "according to"],
+            ["signalled openness"],  # a neutral source is attribution, not a hedge
         ),
     ],
 )
@@ -361,6 +361,25 @@ def test_strip_attribution(text, content):
         ),
         # different actors, an unknown actor, a modal, another thing: no opposition
         ("Ukraine accepted the proposal.", "Russia rejected the proposal.", ""),
+        # any main verb against its own negation, with the same actor and thing (a plea changed in an
+        # update, a reopening denied), and a state after a copula ("stays shut")
+        (
+            "The driver pleaded guilty to drunk driving.",
+            "The driver pleaded not guilty to drunk driving.",
+            "pleaded guilty vs not pleaded guilty (driving)",
+        ),
+        (
+            "The ferry terminal reopened to passengers.",
+            "The ferry terminal has not reopened to passengers.",
+            "reopened vs not reopened (passenger)",
+        ),
+        (
+            "The ferry terminal reopened to passengers.",
+            "The ferry terminal stays shut to passengers.",
+            "reopened vs stays shut (passenger)",
+        ),
+        ("The driver pleaded guilty to drunk driving.", "The driver pleaded guilty to speeding.", ""),
+        ("The mayor opened the bridge.", "The council did not open the school.", ""),
         ("The proposal was accepted.", "Russia rejected the proposal.", ""),
         ("Both sides accepted the proposal.", "Russia may reject the proposal.", ""),
         ("Russia accepted the proposal.", "Russia rejected the deadline.", ""),
@@ -396,3 +415,21 @@ def test_frames_are_parsed_once_at_extraction_and_read_by_the_pair_rule(nlp):
     ids = claims["claim_id"].tolist()
     pairs = pd.DataFrame({"claim_a": [ids[0], ids[0]], "claim_b": [ids[1], ids[2]]})
     assert pair_rules(pairs, claims)["opposed"].tolist() == ["accepted vs rejected (plan)", ""]
+
+
+@pytest.mark.parametrize(
+    ("text", "cues"),
+    [
+        ("The drone was apparently launched from a boat.", ["apparently"]),
+        ("The memo was supposedly written by an adviser.", ["supposedly"]),
+        ("A video purportedly showing the strike circulated.", ["purportedly"]),
+        ("The outbreak was seemingly contained.", ["seemingly"]),
+        ("The envoy is reported to have left the capital.", ["is reported to"]),
+        ("The deal was agreed in principle.", ["in principle"]),
+        ("The minister said the talks would resume on Monday.", []),  # tense backshift after "said"
+        ("The talks would resume if both sides agree.", ["would"]),
+        ("According to the police, the suspect fled.", []),  # a neutral source: attribution
+    ],
+)
+def test_hedge_cues_and_what_is_not_a_hedge(text, cues):
+    assert find_hedges(text) == cues

@@ -1,5 +1,6 @@
 import json
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -39,7 +40,7 @@ def test_check_success_exit_0(corpus, tmp_path):
     result = CliRunner().invoke(main, ["check", str(corpus), "--out", str(tmp_path / "out"), "-q"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "report.html").exists()
-    assert "entity_mismatch" in result.output
+    assert "place_mismatch" in result.output  # Anchorage vs Juneau
 
 
 def test_skipped_input_exit_1_and_named(corpus, tmp_path):
@@ -93,3 +94,29 @@ def test_an_unexpected_error_exits_2_not_1(corpus, tmp_path, monkeypatch, error)
     monkeypatch.setattr(checker.pipeline.Checker, "check", crash)
     result = CliRunner().invoke(main, ["check", str(corpus), "--out", str(tmp_path / "o"), "-q"])
     assert result.exit_code == 2 and "failed unexpectedly" in result.output
+
+
+def _with_skipped(monkeypatch, step: str) -> None:
+    """read_articles also reports one skipped input of this step (checker.steps.ingest's contract)."""
+    import checker.steps.ingest as ingest
+
+    real = ingest.read_articles
+
+    def read(inputs, **kwargs):
+        articles, skipped = real(inputs, **kwargs)
+        row = {"input": "feed/copy.txt", "line": None, "step": step, "error": f"left out ({step})"}
+        return articles, pd.concat([skipped, pd.DataFrame([row])], ignore_index=True)
+
+    monkeypatch.setattr(ingest, "read_articles", read)
+
+
+@pytest.mark.parametrize(
+    ("step", "code", "shown"),
+    [("ingest", 1, "1 input(s) skipped"), ("duplicate", 0, "duplicates: 1"),
+     ("ignored", 0, "ignored files: 1"), ("language", 0, "not English: 1")],
+)  # fmt: skip
+def test_only_bad_inputs_exit_1(step, code, shown, corpus, tmp_path, monkeypatch):
+    _with_skipped(monkeypatch, step)
+    result = CliRunner().invoke(main, ["check", str(corpus), "--out", str(tmp_path / "out"), "-q", "-v"])
+    assert result.exit_code == code, result.output
+    assert shown in result.output and "feed/copy.txt" in result.output

@@ -16,7 +16,10 @@ def test_round_trip(tmp_path):
         ("[nli]\nmodle = 'x'\n", "unknown key(s) ['modle'] in [nli]"),
         ("[nope]\nx = 1\n", "unknown section [nope]"),
         ("[nli\n", "not valid TOML"),
-        ("[relations]\ncontra_combine = 'sum'\n", "contra_combine = 'sum'; expected one of ['mean', 'max']"),
+        (
+            "[relations]\ncontra_combine = 'sum'\n",
+            "contra_combine = 'sum'; expected one of ['mean', 'max', 'one_way']",
+        ),
         ("[embed]\nprecision = 'bf16'\n", "precision = 'bf16'; expected one of"),
     ],
 )
@@ -38,3 +41,18 @@ def test_missing_config_file(tmp_path):
 def test_config_is_frozen():
     with pytest.raises(AttributeError):
         CheckConfig().nli.batch_size = 3  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("section", "kwargs", "message"),
+    [
+        ("RelationConfig", {"contra_combine": "median"}, "contra_combine = 'median'; expected one of"),
+        ("NLIConfig", {"backend": "gpu"}, "backend = 'gpu'; expected one of ['auto', 'torch', 'onnx']"),
+        ("IngestConfig", {"on_error": "ignore"}, "on_error = 'ignore'"),
+    ],
+)
+def test_choices_are_checked_when_a_section_is_built_not_only_from_toml(section, kwargs, message):
+    import checker.config as config
+
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        getattr(config, section)(**kwargs)

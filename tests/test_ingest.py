@@ -11,7 +11,8 @@ import pytest
 
 from checker.config import IngestConfig
 from checker.errors import InputError, SchemaError
-from checker.schemas import ARTICLES, SKIPPED
+from checker.schemas import ARTICLE_LANGUAGE, ARTICLES, SKIPPED
+from checker.steps.formats import strip_cut_off
 from checker.steps.ingest import _normalise_date, clean_text, read_articles
 
 BODY = "The two presidents agreed on Friday to hold a summit in Anchorage next week, officials said."
@@ -117,7 +118,7 @@ def test_txt_is_read_whole_with_stem_as_source(tmp_path: Path) -> None:
     path = write(tmp_path, "planet.txt", f"Summit agreed\n\n{BODY}\nSkip to content\n")
     articles, skipped = read_articles(path)
     row = only(articles)
-    assert list(articles.columns) == ARTICLES
+    assert list(articles.columns) == [*ARTICLES, ARTICLE_LANGUAGE]
     assert row["text"] == f"Summit agreed\n\n{BODY}"
     assert row["title"] == "" and row["source"] == "planet" and row["path"] == str(path)
     assert row["removed"] == ["Skip to content"]
@@ -282,14 +283,15 @@ def test_folder_is_read_recursively_in_path_order(tmp_path: Path) -> None:
     articles, skipped = read_articles(tmp_path)
     expected = [tmp_path / "a.md", tmp_path / "b/a/y.txt", tmp_path / "b/z.txt"]
     assert articles["path"].tolist() == [str(p) for p in expected]
-    assert skipped.empty
+    assert skipped[["input", "step"]].values.tolist() == [[str(tmp_path / "notes.pdf"), "ignored"]]
 
 
 BAD_FILES = {
     "empty": ("empty.txt", b""),
     "blank": ("blank.md", b" \n\n \n"),
     "binary": ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + BODY.encode()),
-    "undecodable": ("mangled.txt", BODY.encode() + b" \x81\x8d\x90\x9d"),
+    # a UTF-16 mark, then a lone surrogate
+    "bad utf-16": ("mangled.txt", b"\xff\xfe" + BODY.encode("utf-16-le") + b"\x00\xd8a\x00"),
     "too short": ("short.txt", b"Skip to content\n\nToo short."),
     "unsupported": ("report.pdf", b"%PDF-1.4 " + BODY.encode()),
 }
@@ -310,11 +312,11 @@ def test_bad_file_is_skipped_and_batch_continues(tmp_path: Path, case: str, capl
     assert str(bad) in caplog.text
 
 
-def test_missing_path_is_skipped(tmp_path: Path) -> None:
-    missing = tmp_path / "nope.txt"
-    articles, skipped = read_articles([missing, write(tmp_path, "good.txt", BODY)])
-    assert len(articles) == 1
-    assert skipped["input"].tolist() == [str(missing)] and "does not exist" in skipped["error"].iloc[0]
+def test_missing_path_is_an_input_error_naming_it(tmp_path: Path) -> None:
+    missing = tmp_path / "nope"
+    with pytest.raises(InputError, match="does not exist; check the spelling") as info:
+        read_articles([write(tmp_path, "good.txt", BODY), missing])  # on_error="skip" too: a usage error
+    assert info.value.source == str(missing)
 
 
 @pytest.mark.parametrize("case", BAD_FILES, ids=list(BAD_FILES))
@@ -398,7 +400,7 @@ def test_frame_passes_extra_columns_and_is_not_mutated() -> None:
     before = frame.copy(deep=True)
     articles, skipped = read_articles(frame)
     pd.testing.assert_frame_equal(frame, before)
-    assert list(articles.columns) == ARTICLES + ["lang", "score"]
+    assert list(articles.columns) == [*ARTICLES, ARTICLE_LANGUAGE, "lang", "score"]
     assert articles["lang"].tolist() == ["en", "de"] and articles["score"].tolist() == [1, 3]
     assert articles["title"].tolist() == ["T", ""] and articles["source"].tolist() == ["", ""]
     assert skipped[["input", "line"]].values.tolist() == [["<DataFrame>", 11]]
@@ -421,7 +423,7 @@ def test_frame_and_files_mix_in_one_call(tmp_path: Path) -> None:
 
 def test_no_articles_gives_empty_frames_with_columns(tmp_path: Path) -> None:
     articles, skipped = read_articles([])
-    assert articles.empty and list(articles.columns) == ARTICLES
+    assert articles.empty and list(articles.columns) == [*ARTICLES, ARTICLE_LANGUAGE]
     assert skipped.empty and list(skipped.columns) == SKIPPED
 
 
@@ -446,3 +448,211 @@ def test_no_articles_gives_empty_frames_with_columns(tmp_path: Path) -> None:
 )
 def test_published_is_normalised_only_when_unambiguous(value: str, expected: str) -> None:
     assert _normalise_date(value) == expected
+
+
+# --- issue #15: what users actually feed it ----------------------------------------------------
+
+GERMAN = (
+    "Die beiden Präsidenten einigten sich am Freitag darauf, nächste Woche in Anchorage einen Gipfel "
+    "abzuhalten, sagten Beamte. Die Gespräche sollen sich auf einen Waffenstillstand konzentrieren."
+)
+RUSSIAN = (
+    "Президенты двух стран в пятницу договорились провести саммит в Анкоридже на следующей неделе, "
+    "сообщили официальные лица. Россия отвергла предложение о перемирии."
+)
+FRENCH = (
+    "Les deux présidents ont convenu vendredi d'organiser un sommet à Anchorage la semaine prochaine, "
+    "ont indiqué des responsables. Les discussions porteront sur un cessez-le-feu."
+)
+
+
+def test_agency_named_files_are_read_and_only_repository_files_ignored(tmp_path: Path, caplog) -> None:
+    for name, text in [("AP.txt", BODY), ("BBC.md", OTHER), ("AFP.html", f"<p>{BODY} Later.</p>")]:
+        write(tmp_path, name, text)
+    ignored = ["README.md", "LICENSE", "sub/EXPECTED.md", "changelog.txt", "CONTRIBUTING.md", "notes.pdf"]
+    for name in ignored:
+        write(tmp_path, name, BODY + " " + name)
+    with caplog.at_level(logging.WARNING):
+        articles, skipped = read_articles(tmp_path)
+    assert sorted(articles["source"]) == ["AFP", "AP", "BBC"]
+    expected = sorted(str(tmp_path / n) for n in ignored)
+    assert skipped[["input", "step"]].values.tolist() == [[p, "ignored"] for p in expected]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert all(any(p in w for w in warnings) for p in expected)
+
+
+@pytest.mark.parametrize("content", [[], ["README.md"], [".hidden.txt"]], ids=["empty", "readme", "hidden"])
+def test_folder_without_articles_is_an_input_error_naming_it(tmp_path: Path, content: list[str]) -> None:
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    for name in content:
+        write(folder, name, BODY)
+    with pytest.raises(InputError, match="no article files.*add articles") as info:
+        read_articles(folder)
+    assert info.value.source == str(folder)
+
+
+def test_utf8_with_a_stray_byte_stays_utf8_and_the_warning_names_file_line_and_byte(
+    tmp_path: Path, caplog
+) -> None:
+    data = f"Talks resumed in Zürich on Friday.\n{BODY}".encode() + b" \xff" + " More from Zürich.\n".encode()
+    path = write(tmp_path, "stray.txt", data)
+    with caplog.at_level(logging.WARNING):
+        row = only(read_articles(path)[0])
+    assert "Zürich" in row["text"] and "Ã" not in row["text"] and "\ufffd" in row["text"]
+    offset = data.index(b"\xff")
+    assert f"{path}: 1 byte(s) are not valid UTF-8 (line 2 byte {offset})" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Café talks resumed in Zürich on Friday, officials said. It wasn’t clear when.", "cp1252"),
+        (RUSSIAN, "cp1251"),
+    ],
+)
+def test_legacy_encoding_is_detected_and_named_in_a_warning(
+    tmp_path: Path, caplog, text: str, encoding: str
+) -> None:
+    path = write(tmp_path, "legacy.txt", text.encode(encoding))
+    with caplog.at_level(logging.WARNING):
+        row = only(read_articles(path, config=IngestConfig(language=""))[0])
+    assert row["text"] == text
+    assert str(path) in caplog.text and f"decoded as {encoding}" in caplog.text
+
+
+def test_stray_undefined_bytes_in_ascii_text_are_replaced(tmp_path: Path) -> None:
+    row = only(read_articles(write(tmp_path, "a.txt", BODY.encode() + b" \x81\x8d\x90\x9d"))[0])
+    assert row["text"].startswith(BODY) and row["text"].endswith("\ufffd" * 4)
+
+
+def test_article_over_max_article_chars_is_skipped_naming_size_limit_and_key(tmp_path: Path) -> None:
+    long = " ".join([BODY] * 30)
+    path = write(tmp_path, "feed.jsonl", "\n".join(json.dumps({"text": t}) for t in [long, OTHER]))
+    articles, skipped = read_articles(path, config=IngestConfig(max_article_chars=1000))
+    assert articles["text"].tolist() == [OTHER]
+    row = skipped.to_dict("records")[0]
+    assert (row["line"], row["step"]) == (1, "ingest")
+    assert f"{len(long):,} characters" in row["error"] and "1,000" in row["error"]
+    assert "[ingest] max_article_chars" in row["error"]
+
+
+def test_over_long_jsonl_line_is_skipped_and_the_next_line_read(tmp_path: Path) -> None:
+    rows = [{"text": "x" * 50_000}, {"text": BODY}]
+    path = write(tmp_path, "feed.jsonl", "\n".join(json.dumps(r) for r in rows) + "\n")
+    articles, skipped = read_articles(path, config=IngestConfig(max_article_chars=1000))
+    assert articles["text"].tolist() == [BODY]
+    assert skipped["line"].tolist() == [1] and "max_article_chars" in skipped["error"].iloc[0]
+
+
+def test_max_bytes_message_names_the_limit_and_the_key(tmp_path: Path) -> None:
+    _, skipped = read_articles(write(tmp_path, "a.txt", BODY), config=IngestConfig(max_bytes=50))
+    error = skipped["error"].iloc[0]
+    assert f"{len(BODY)} bytes" in error and "limit of 50" in error and "[ingest] max_bytes" in error
+
+
+def test_jsonl_larger_than_max_bytes_is_read_row_by_row(tmp_path: Path) -> None:
+    lines = [json.dumps({"id": f"r{i}", "text": f"{BODY} Row {i}."}) for i in range(400)]
+    path = write(tmp_path, "feed.jsonl", "\n".join(lines))
+    articles, skipped = read_articles(path, config=IngestConfig(max_bytes=10_000))
+    assert len(articles) == 400 and skipped.empty
+
+
+def test_other_languages_are_skipped_and_counted_in_one_warning(caplog) -> None:
+    frame = pd.DataFrame({"text": [BODY + " " + OTHER, GERMAN, RUSSIAN, FRENCH]})
+    with caplog.at_level(logging.WARNING, logger="checker.steps.ingest"):
+        articles, skipped = read_articles(frame)
+    assert articles["language"].tolist() == ["en"]
+    assert skipped[["line", "step"]].values.tolist() == [[1, "language"], [2, "language"], [3, "language"]]
+    [warning] = [r.getMessage() for r in caplog.records if "not in 'en'" in r.getMessage()]
+    assert "3 article(s)" in warning and "de: 1" in warning and "<DataFrame> line 2" in warning
+
+
+def test_language_is_kept_when_given_or_when_every_language_is_wanted() -> None:
+    frame = pd.DataFrame({"text": [GERMAN, RUSSIAN], "language": ["en", ""]})
+    articles, _ = read_articles(frame, config=IngestConfig(language=""))
+    assert articles["language"].tolist() == ["en", "ru"]
+    assert list(articles.columns) == [*ARTICLES, ARTICLE_LANGUAGE]
+
+
+def test_short_text_counts_as_english() -> None:
+    frame = pd.DataFrame({"text": ["Gipfel in Alaska geplant, sagte der Sprecher."]})
+    articles, skipped = read_articles(frame)
+    assert articles["language"].tolist() == ["en"] and skipped.empty
+
+
+def test_jsonl_error_names_line_and_column(tmp_path: Path) -> None:
+    path = write(tmp_path, "feed.jsonl", json.dumps({"text": BODY}) + '\n{"text": "x",, "id": 1}\n')
+    _, skipped = read_articles(path)
+    assert skipped["line"].tolist() == [2]
+    assert "column 14" in skipped["error"].iloc[0]
+
+
+def test_published_datetimes_come_back_as_iso_date_text() -> None:
+    stamps = pd.to_datetime(["2025-08-10 23:30", None, "2025-08-12 00:00"])
+    frame = pd.DataFrame({"text": [BODY, OTHER, BODY + " Later."], "published": stamps})
+    articles, _ = read_articles(frame)
+    assert articles["published"].tolist() == ["2025-08-10", "", "2025-08-12"]
+
+
+def test_skipped_inputs_are_one_warning_with_count_and_first_inputs(tmp_path: Path, caplog) -> None:
+    bad = [write(tmp_path, f"empty{i}.txt", "") for i in range(7)]
+    with caplog.at_level(logging.WARNING, logger="checker.steps.ingest"):
+        read_articles([*bad, write(tmp_path, "good.txt", BODY)])
+    [summary] = [r.getMessage() for r in caplog.records if r.name == "checker.steps.ingest"]
+    assert "read 1 article(s), left out 7 input(s) (ingest: 7)" in summary
+    assert str(bad[0]) in summary and "and 2 more" in summary
+
+
+def test_newsapi_rows_give_source_name_date_and_no_cut_off_fragment(tmp_path: Path) -> None:
+    rows = [
+        {
+            "source": {"id": "northern-wire", "name": "Northern Wire"},
+            "title": "Harbour Bank hit with record fine",
+            "description": "Regulators said the bank ignored warnings.",
+            "url": "https://northernwire.example/fine",
+            "urlToImage": "https://northernwire.example/fine.jpg",
+            "publishedAt": "2026-11-24T11:40:00Z",
+            "content": f"{BODY} The financial regulator fined Harbour Bank 12… [+2140 chars]",
+        },
+        {"source": {"id": None, "name": "Gazette"}, "description": OTHER, "content": None},
+    ]
+    path = write(tmp_path, "newsapi.jsonl", "\n".join(json.dumps(r) for r in rows))
+    articles, skipped = read_articles(path)
+    first, second = articles.to_dict("records")
+    assert (first["source"], first["published"], first["url"]) == (
+        "Northern Wire",
+        "2026-11-24",
+        "https://northernwire.example/fine",
+    )
+    assert first["text"] == BODY
+    assert first["removed"] == ["The financial regulator fined Harbour Bank 12… [+2140 chars]"]
+    assert (second["source"], second["text"]) == ("Gazette", OTHER) and skipped.empty
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("One. Two is cut... [+20 chars]", "One."),
+        ("One. Two is whole. [+20 chars]", "One. Two is whole."),
+        ("Cut from the start… [+9 chars]", ""),
+        ("No marker here… at all.", "No marker here… at all."),
+    ],
+)
+def test_strip_cut_off(text: str, kept: str) -> None:
+    assert strip_cut_off(text)[0] == kept
+
+
+def test_normalised_duplicates_name_the_new_copy_and_the_kept_one(tmp_path: Path) -> None:
+    quoted = "“The summit is on,” officials said in Anchorage on Friday, citing the White House."
+    first = write(tmp_path, "a.txt", quoted)
+    copy = '"the SUMMIT is on,"  officials said in\nAnchorage on Friday, citing the White House.'
+    feed = write(tmp_path, "b.jsonl", "\n".join(json.dumps({"text": t}) for t in [OTHER, copy]))
+    articles, skipped = read_articles([first, feed, first], config=RAISE)  # duplicates never raise
+    assert articles["path"].tolist() == [str(first), f"{feed}:1"]
+    assert skipped[["input", "line", "step"]].values.tolist() == [
+        [str(feed), 2, "duplicate"],
+        [str(first), None, "duplicate"],
+    ]
+    assert f"{feed} line 2 repeats the text" in skipped["error"].iloc[0]
+    assert f"kept {first}" in skipped["error"].iloc[0]

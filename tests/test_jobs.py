@@ -161,8 +161,7 @@ def test_second_run_computes_only_the_new_work(base, tmp_path, nlp):
     assert sorted(t for call in embedder.calls for t in call) == sorted(new_texts)
     new_ids = set(claims.loc[new_texts.index, "claim_id"])
     with Store(store) as db:
-        # (claim_a, claim_b) of run 2; the scores table ends with run_id, then opposed (v3, unused since v4)
-        scored = [row[:2] for row in db.dump()["scores"] if row[-2] == 2]
+        scored = db.sql.rows("SELECT claim_a, claim_b FROM scores WHERE run_id = 2")
     assert len(scored) == result.counts["pairs_scored"] > 0
     assert all(a in new_ids or b in new_ids for a, b in scored)
     assert 0 < nli.n_pairs <= 2 * len(scored)  # both directions; repeated texts are scored once
@@ -268,6 +267,45 @@ def test_a_new_nli_model_rescores_pairs_without_re_embedding(base, tmp_path, nlp
     assert 0 < nli.n_pairs <= 2 * n_pairs
 
 
+class _Precision:
+    """A fake model as it runs on another CPU: same weights, another precision and backend."""
+
+    def __init__(self, model, precision: str, backend: str):
+        self.model = model
+        self.info = {**model.info, "precision": precision, "backend": backend}
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+
+def test_a_store_moved_between_a_bfloat16_and_a_float32_machine_keeps_its_work(base, tmp_path, nlp):
+    store = _copy(base, tmp_path)
+    embedder, nli = FakeEmbedder(), FakeNLI()
+    moved = _run(store, A, nlp, embedder=_Precision(embedder, "float32", "torch-cpu-float32"),
+                 nli=_Precision(nli, "float32", "onnx-int8"))  # fmt: skip
+    assert moved.run_id is None  # same keys: nothing is re-embedded or rescored
+    assert embedder.calls == [] and nli.calls == []
+
+
+def test_a_changed_rule_redoes_exactly_what_it_affects(base, tmp_path, nlp, monkeypatch):
+    from checker.rules import details, opposites
+
+    store = _copy(base, tmp_path)
+    monkeypatch.setattr(details, "NAME", "checker.details.v99")  # a pair-step rule: rescored, not re-embedded
+    monkeypatch.setattr("checker.steps.score.RULES", ("checker.details.v99",))
+    embedder, nli = FakeEmbedder(), FakeNLI()
+    result = _run(store, A, nlp, embedder=embedder, nli=nli)
+    with Store(store) as db:
+        n_pairs = db.count("scores", "run_id", 1)
+    assert result.run_id == 2 and embedder.calls == [] and result.counts["pairs_scored"] == n_pairs > 0
+    # a findings-only rule: findings re-derived, nothing scored again
+    monkeypatch.setattr(opposites, "NAME", "checker.opposites.v99")
+    monkeypatch.setattr("checker.nightly.keys.FINDINGS_RULES", ("checker.opposites.v99",))
+    nli = FakeNLI()
+    again = _run(store, A, nlp, embedder=embedder, nli=nli)
+    assert again.run_id == 3 and nli.calls == [] and again.counts["pairs_scored"] == 0
+
+
 def test_report_folder_holds_reports_and_changes(reference):
     store, result = reference
     folder = result.reports["html"].parent
@@ -335,15 +373,24 @@ def fake_models(monkeypatch):
 
 @pytest.mark.parametrize(
     "case, code",
-    [("new articles", 0), ("nothing new", 0), ("a missing input", 1), ("newer store", 2), ("bad config", 2)],
+    [
+        ("new articles", 0),
+        ("nothing new", 0),
+        ("an unreadable input", 1),
+        ("newer store", 2),
+        ("bad config", 2),
+    ],
 )
 def test_nightly_command_exit_codes(case, code, base, tmp_path, fake_models, nlp):
     store = _copy(base, tmp_path)
     args = ["nightly", "--store", str(store), *A, "-q"]
     if case == "new articles":
         args += B
-    elif case == "a missing input":
-        args.append(str(tmp_path / "missing.txt"))
+    elif case == "an unreadable input":
+        (tmp_path / "broken.jsonl").write_text(
+            '{"text": "fine text about the summit in Anchorage."}\n{oops\n'
+        )
+        args.append(str(tmp_path / "broken.jsonl"))
     elif case == "newer store":
         with Store(store) as db:
             db.set_meta("schema_version", "99")
@@ -370,3 +417,71 @@ def test_second_run_is_refused_while_the_store_is_locked(base, tmp_path):
     assert done.returncode == 2
     assert f"in use by another run (pid {os.getpid()}" in done.stderr
     assert run_history(store)["run_id"].tolist() == [1]  # nothing was started
+
+
+@pytest.mark.parametrize("with_stored_copy", [False, True])
+def test_a_feed_repeating_stored_articles_exits_0_every_night(with_stored_copy, base, tmp_path, fake_models):
+    """Issue #15: copies of stored articles are duplicates, named by the new copy, never exit 1."""
+    store = _copy(base, tmp_path / "store")
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    shutil.copy(A[0], feed / "a_copy_of_meridian.txt")  # read before the stored file: the reader keeps it
+    args = ["nightly", "--store", str(store), str(feed), "-v"]
+    if with_stored_copy:
+        args.append(A[0])  # the stored file itself, read again: not a duplicate
+    for _night in range(2):
+        out = CliRunner().invoke(main, args)
+        assert out.exit_code == 0, out.output
+        assert "nothing new" in out.output and "duplicates: 1" in out.output
+        assert "a_copy_of_meridian.txt: copy of article" in out.output and "skipped:" not in out.output
+        assert f"from {A[0]}" in out.output  # the message says which stored copy it repeats
+
+
+def test_nightly_result_counts_duplicates_and_only_bad_inputs_set_the_exit_code(base, tmp_path, nlp):
+    store = _copy(base, tmp_path / "store")
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    shutil.copy(A[1], feed / "copy.txt")
+    result = _run(store, [str(feed)], nlp)
+    assert result.run_id is None and result.exit_code == 0
+    assert (result.counts["duplicates"], result.counts["skipped"], result.counts["known_articles"]) == (
+        1,
+        0,
+        0,
+    )
+    assert result.skipped["input"].tolist() == [str(feed / "copy.txt")]
+    (tmp_path / "broken.jsonl").write_text("{oops\n")  # bad input: the only kind that exits 1
+    result = _run(store, [str(feed), str(tmp_path / "broken.jsonl")], nlp)
+    assert result.exit_code == 1 and result.counts["skipped"] == 1 and set(COUNTS) <= set(result.counts)
+
+
+def test_stores_sharing_a_folder_keep_their_reports_apart(tmp_path, nlp):
+    """Issue #15: two stores in one folder wrote the same reports/<date>_run1/."""
+    folders = []
+    for name in ("world", "local"):
+        result = run_nightly(A[:1], store=tmp_path / f"{name}.sqlite", embedder=FakeEmbedder(), nli=FakeNLI(),
+                             nlp=nlp)  # fmt: skip
+        folders.append(result.reports["html"].parent)
+        assert folders[-1].parent == tmp_path / "reports" / name and folders[-1].name.endswith("_run1")
+    assert folders[0] != folders[1] and all((f / "changes.md").exists() for f in folders)
+
+
+def test_copies_of_stored_articles_are_named_by_the_new_copy(tmp_path, monkeypatch):
+    """The reader kept the new copy and skipped the stored one: the duplicate row names the new one."""
+    import pandas as pd
+
+    from checker.nightly.job import _copies
+
+    monkeypatch.chdir(tmp_path)
+    stored = {"a1": (str(tmp_path / "old.txt"), 3), "a2": ("feed.jsonl:7", 4)}
+    articles = pd.DataFrame(
+        {"article_id": ["a1", "a2", "a3"], "path": ["feed.jsonl:2", "feed.jsonl:7", "new.txt"]}
+    )
+    skipped = pd.DataFrame([{"input": "old.txt", "line": None, "step": "duplicate", "error": "duplicate of a1"},
+                            {"input": "bad.txt", "line": None, "step": "ingest", "error": "empty"}])  # fmt: skip
+    fresh, rows, n_again = _copies(articles, skipped, stored)
+    assert fresh["article_id"].tolist() == ["a3"] and n_again == 2  # old.txt (relative here) and feed.jsonl:7
+    assert rows[["input", "line", "step"]].values.tolist() == [
+        ["bad.txt", None, "ingest"], ["feed.jsonl", 2, "duplicate"]
+    ]  # fmt: skip
+    assert f"stored in run 3 from {tmp_path / 'old.txt'}" in rows.loc[1, "error"]

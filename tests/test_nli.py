@@ -212,3 +212,26 @@ def test_auto_backend_uses_onnx_unless_the_cpu_has_amx(monkeypatch):
     a, b = onnx.predict(*pairs)[cols], torch_form.predict(*pairs)[cols]
     assert (a.to_numpy().argmax(1) == b.to_numpy().argmax(1)).all()
     np.testing.assert_allclose(a, b, atol=0.1)
+
+
+def test_long_pairs_are_flagged_without_the_tokenizers_indexing_warning(tiny_model):
+    """Issue #15: an over-long claim made the tokenizer warn of "indexing errors" (it is only cut)."""
+    nli = load_nli(str(tiny_model), max_length=64)
+    long = " ".join(["The ministry said the talks would continue"] * 120)  # ~850 tokens, over 512
+    out = nli.predict([long, "It rained."], ["Talks continue.", "It was dry."])
+    assert out["truncated"].tolist() == [True, False]
+    tokenizer = nli._loaded["tokenizer"]
+    assert not tokenizer.deprecation_warnings.get("sequence-length-is-longer-than-the-specified-maximum")
+
+
+@pytest.mark.parametrize(("n_pairs", "disable"), [(4, True), (700, None)])
+def test_predict_progress_bar_shows_in_notebooks_not_only_at_info(n_pairs, disable, tiny_model, monkeypatch):
+    """Issue #15: the NLI bar showed only at INFO logging; now tqdm decides (disable=None) on long work."""
+    import checker.models.nli as nli_module
+
+    seen = []
+    real = nli_module.tqdm
+    monkeypatch.setattr(nli_module, "tqdm", lambda *a, **k: seen.append(k) or real(*a, **k))
+    nli = load_nli(str(tiny_model), batch_size=32)
+    nli.predict(["It rained."] * n_pairs, ["It was dry."] * n_pairs)
+    assert [k["disable"] for k in seen] == [disable]

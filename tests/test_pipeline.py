@@ -48,7 +48,8 @@ def test_check_returns_documented_frames(checker_with_fakes):
 def test_one_model_call_per_step(checker_with_fakes):
     checker_with_fakes.check(ARTICLES)
     assert len(checker_with_fakes.embedder.calls) == 1
-    assert len(checker_with_fakes.nli.calls) == 1  # both directions of all pairs in one stream
+    # both directions of all pairs in one stream, then the detail checks of the pairs that have any
+    assert len(checker_with_fakes.nli.calls) == 2
 
 
 def test_input_order_does_not_change_results():

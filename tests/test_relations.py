@@ -5,15 +5,9 @@ import pytest
 
 from checker.config import RelationConfig
 from checker.schemas import FINDINGS, RESIDUE
-from checker.steps.relations import (
-    article_scores,
-    claim_status,
-    findings_frame,
-    label_relations,
-    other_findings,
-    overclaims,
-    pair_findings,
-)
+from checker.steps.findings import frame as findings_frame
+from checker.steps.findings import pair_findings, residue_findings
+from checker.steps.relations import article_scores, claim_status, label_relations, overclaims
 
 
 def _pair(e_ab, e_ba, c_ab=0.0, c_ba=0.0, sim=0.8, **extra):
@@ -35,8 +29,9 @@ def _pair(e_ab, e_ba, c_ab=0.0, c_ba=0.0, sim=0.8, **extra):
         (_pair(0.9, 0.85), "equivalent"),
         (_pair(0.9, 0.1), "a_stronger"),  # agreed => did not object, not the reverse
         (_pair(0.1, 0.9), "b_stronger"),
-        (_pair(0.1, 0.1, c_ab=0.8, c_ba=0.8), "contradiction"),
-        (_pair(0.05, 0.05, c_ab=0.9, c_ba=0.1), "related"),  # one-sided: the mean of both directions decides
+        (_pair(0.1, 0.1, c_ab=0.95, c_ba=0.1), "contradiction"),  # seen one way, the other does not entail
+        (_pair(0.6, 0.05, c_ab=0.1, c_ba=0.95), "a_stronger"),  # one way entails: not a contradiction
+        (_pair(0.05, 0.05, c_ab=0.8, c_ba=0.8), "related"),  # below the threshold both ways
         (_pair(0.6, 0.45), "related"),  # entailment gap below the margin: not called stronger
         (_pair(0.1, 0.1, sim=0.7), "related"),
         (_pair(0.1, 0.1, sim=0.5), "unrelated"),
@@ -46,12 +41,43 @@ def test_label_relations(probs, relation):
     assert label_relations(pd.DataFrame([probs]), RelationConfig())["relation"].item() == relation
 
 
-def test_contradiction_seen_in_one_direction_counts_under_max():
-    one_sided = pd.DataFrame([_pair(0.05, 0.05, c_ab=0.9, c_ba=0.1)])
+def test_a_strong_one_way_contradiction_is_not_averaged_away():
+    one_sided = pd.DataFrame([_pair(0.05, 0.05, c_ab=0.92, c_ba=0.1)])
     assert label_relations(one_sided, RelationConfig(contra_combine="mean"))["relation"].item() == "related"
-    assert (
-        label_relations(one_sided, RelationConfig(contra_combine="max"))["relation"].item() == "contradiction"
+    assert label_relations(one_sided)["relation"].item() == "contradiction"  # default: one_way
+
+
+def _claims(*texts, hedges=None):
+    return pd.DataFrame(
+        {
+            "claim_id": [f"k{i}" for i in range(len(texts))],
+            "text": list(texts),
+            "hedge_score": hedges or [0.0] * len(texts),
+        }
     )
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The two sides agreed on a prisoner exchange.", "The two sides agreed on a prisoner exchange."),
+        ("A magnitude 6 quake hit the region [1].", "A magnitude-6.0 quake hit the region."),
+        ("“Talks will go on,” he said.", '"talks will go on," he said'),
+    ],
+)
+def test_near_copies_are_equivalent_whatever_nli_says(a, b):
+    pairs = pd.DataFrame([_pair(0.1, 0.1, c_ab=0.95, c_ba=0.95, claim_a="k0", claim_b="k1")])
+    assert label_relations(pairs, RelationConfig(), _claims(a, b))["relation"].item() == "equivalent"
+
+
+def test_a_flat_claim_against_its_hedged_version_is_stronger_never_a_contradiction():
+    claims = _claims(
+        "A video purportedly showing the strike was shared.",
+        "A video showing the strike was shared.",
+        hedges=[0.6, 0.0],
+    )
+    pairs = pd.DataFrame([_pair(0.1, 0.1, c_ab=0.95, c_ba=0.95, claim_a="k0", claim_b="k1")])
+    assert label_relations(pairs, RelationConfig(), claims)["relation"].item() == "b_stronger"
 
 
 def test_opposite_verbs_make_a_contradiction_unless_both_directions_entail():
@@ -102,8 +128,29 @@ def world():
     pairs = pd.DataFrame(
         [
             _pair(0.1, 0.9, claim_a="k1", claim_b="k2", article_a="a1", article_b="a2"),
-            _pair(0.2, 0.2, c_ab=0.8, c_ba=0.7, claim_a="k3", claim_b="k4", article_a="a3", article_b="a1"),
-            _pair(0.05, 0.05, c_ab=0.9, c_ba=0.6, claim_a="k6", claim_b="k7", article_a="a3", article_b="a1"),
+            _pair(
+                0.2,
+                0.2,
+                c_ab=0.95,
+                c_ba=0.7,
+                claim_a="k3",
+                claim_b="k4",
+                article_a="a3",
+                article_b="a1",
+                details=[
+                    {
+                        "kind": "place_mismatch",
+                        "slot": "place",
+                        "p_ab": 0.9,
+                        "p_ba": 0.8,
+                        "a": {"text": "Juneau", "key": "juneau"},
+                        "b": {"text": "Anchorage", "key": "anchorage"},
+                    }
+                ],
+            ),
+            _pair(
+                0.05, 0.05, c_ab=0.92, c_ba=0.6, claim_a="k6", claim_b="k7", article_a="a3", article_b="a1"
+            ),
         ]
     )
     return articles, claims, label_relations(pairs)
@@ -114,15 +161,24 @@ def test_pair_findings_explain_stronger_claim_and_city(world):
     found = pair_findings(pairs, claims, articles)
     kinds = sorted(f["kind"] for f in found)
     # Juneau vs Anchorage is a contradiction too, but reported once, as the more specific detail finding
-    assert kinds == ["contradiction", "entity_mismatch", "stronger_claim"]
+    assert kinds == ["contradiction", "place_mismatch", "stronger_claim"]
     contradiction = next(f for f in found if f["kind"] == "contradiction")
-    assert contradiction["ids"] == ["k6", "k7"] and contradiction["score"] == pytest.approx(0.9)
+    assert contradiction["ids"] == ["k6", "k7"] and contradiction["score"] == pytest.approx(0.92)
+    assert "0.92 a→b" in contradiction["why"]
     stronger = next(f for f in found if f["kind"] == "stronger_claim")
     assert stronger["ids"] == ["k2", "k1"]  # the strong claim first
     assert "Baltic states more than North supports" in stronger["explanation"]
     assert "did not object" in stronger["explanation"]
-    city = next(f for f in found if f["kind"] == "entity_mismatch")
-    assert "Juneau" in city["explanation"] and "Anchorage" in city["explanation"]
+    city = next(f for f in found if f["kind"] == "place_mismatch")
+    assert "Juneau" in city["explanation"] and "Anchorage" in city["explanation"] and city["slot"] == "place"
+
+
+def test_a_detail_check_that_fails_the_same_fact_test_is_no_finding(world):
+    articles, claims, pairs = world
+    different_facts = pairs.copy()
+    different_facts.at[1, "details"] = [{**pairs.at[1, "details"][0], "p_ab": 0.9, "p_ba": 0.1}]
+    kinds = sorted(f["kind"] for f in pair_findings(different_facts, claims, articles))
+    assert "place_mismatch" not in kinds
 
 
 def test_claim_status_and_article_scores(world):
@@ -146,15 +202,16 @@ def test_claim_status_and_article_scores(world):
     )
 
 
-def test_other_findings_residue_and_single_source(world):
+def test_residue_findings_and_reading_order(world):
     articles, claims, pairs = world
     status = claim_status(claims, pairs)
     residue = pd.DataFrame(
         [{"article_id": "a2", "text": "[Source 1]", "start": 5, "end": 15, "pattern": "citation"}]
     )
-    found = other_findings(status, residue, articles, pairs)
-    kinds = [f["kind"] for f in found]
-    assert kinds.count("generated_residue") == 1 and kinds.count("single_source") == 1
+    found = residue_findings(residue, articles)
+    assert [f["kind"] for f in found] == [
+        "generated_residue"
+    ]  # single-source is a claim status, not a finding
     frame = findings_frame(found + pair_findings(pairs, status, articles), status)
     assert list(frame.columns) == FINDINGS
     assert frame["kind"].iloc[0] == "contradiction"  # reading order: contradictions first

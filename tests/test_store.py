@@ -22,7 +22,10 @@ def _articles(*ids: str) -> pd.DataFrame:
 
 
 def _findings(*ids: str) -> pd.DataFrame:
-    rows = [[i, "contradiction", 0.9, "c-k1", f"finding {i}", [{"claim_id": "k1", "start": 0}], "", ""] for i in ids]
+    rows = [
+        [i, "contradiction", 0.9, "c-k1", f"finding {i}", [{"claim_id": "k1", "start": 0}], "", ""]
+        for i in ids
+    ]
     return pd.DataFrame(rows, columns=FINDINGS)
 
 

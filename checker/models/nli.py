@@ -29,11 +29,14 @@ from tqdm.auto import tqdm
 
 from checker.errors import ModelLoadError
 from checker.models.device import choose_device, choose_precision, prefer_int8_onnx
+from checker.models.quiet import quiet_loading
 
 logger = logging.getLogger(__name__)
 
 NLI_COLUMNS = ["entailment", "neutral", "contradiction", "truncated"]
 DEFAULT_NLI = "minilm-nli"
+PROGRESS_MIN_BATCHES = 20  # predict shows a bar above this many batches (a few seconds of work)
+_LENGTH_BLOCK = 4096  # pairs tokenised at a time to find their lengths
 
 
 @runtime_checkable
@@ -137,8 +140,9 @@ class CrossEncoderNLI:
         from transformers import AutoConfig, AutoTokenizer
 
         try:
-            config = AutoConfig.from_pretrained(path)
-            tokenizer = AutoTokenizer.from_pretrained(path)
+            with quiet_loading():
+                config = AutoConfig.from_pretrained(path)
+                tokenizer = AutoTokenizer.from_pretrained(path)
         except OSError as e:
             raise ModelLoadError(f"cannot load NLI model {path}: {e}") from e
         labels = label_indices(config.id2label)
@@ -167,7 +171,9 @@ class CrossEncoderNLI:
 
             precision = choose_precision(device, self.precision)
             dtype = getattr(torch, precision)
-            runner = AutoModelForSequenceClassification.from_pretrained(path, dtype=dtype).to(device).eval()
+            with quiet_loading():
+                runner = AutoModelForSequenceClassification.from_pretrained(path, dtype=dtype)
+            runner = runner.to(device).eval()
             inputs = None
         form = "onnx-int8" if use_onnx else f"torch-{device}-{precision}"
         logger.info("NLI model %s loaded (%s, T=%.3f)", path, form, temperature)
@@ -214,6 +220,18 @@ class CrossEncoderNLI:
         with torch.inference_mode():  # no autograd here, without changing the caller's global state
             return m["runner"](**enc).logits.float().cpu().numpy()
 
+    def _lengths(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:
+        """Tokens in each pair, untruncated. In blocks, keeping only the lengths: the token ids of
+        800,000 pairs (a 20 MB corpus) as Python lists would take over a gigabyte. verbose=False: the
+        tokenizer's "Token indices sequence length is longer than ..." warning is noise here, as
+        over-long pairs are cut and flagged ``truncated``."""
+        tokenizer, out = self._loaded["tokenizer"], []
+        for i in range(0, len(premises), _LENGTH_BLOCK):
+            block = slice(i, i + _LENGTH_BLOCK)
+            ids = tokenizer(premises[block], hypotheses[block], truncation=False, verbose=False)["input_ids"]
+            out.extend(len(x) for x in ids)
+        return np.array(out, dtype=np.int64)
+
     def predict(
         self, premises: Sequence[str], hypotheses: Sequence[str], *, show_progress: bool | None = None
     ) -> pd.DataFrame:
@@ -229,15 +247,17 @@ class CrossEncoderNLI:
                 {c: pd.Series(dtype=bool if c == "truncated" else float) for c in NLI_COLUMNS}
             )
         m = self._loaded
-        lengths = np.array(
-            [len(ids) for ids in m["tokenizer"](premises, hypotheses, truncation=False)["input_ids"]]
-        )
+        # verbose=False: over-long pairs are expected here (they are cut and flagged ``truncated``), so
+        # the tokenizer's "Token indices sequence length is longer than ..." warning is only noise.
+        lengths = self._lengths(premises, hypotheses)
         order = np.argsort(-lengths, kind="stable")
         chunks = []
         steps = range(0, len(order), self.batch_size)
-        if show_progress is None:
-            show_progress = len(order) > 20 * self.batch_size and logger.isEnabledFor(logging.INFO)
-        for i in tqdm(steps, desc="NLI", disable=not show_progress, unit="batch"):
+        if show_progress is None:  # None: tqdm shows it on a terminal and in notebooks, not in logs
+            disable = None if len(order) > PROGRESS_MIN_BATCHES * self.batch_size else True
+        else:
+            disable = not show_progress
+        for i in tqdm(steps, desc="NLI", disable=disable, unit="batch"):
             idx = order[i : i + self.batch_size]
             chunks.append((idx, self._logits([premises[j] for j in idx], [hypotheses[j] for j in idx])))
         logits = np.zeros((len(premises), chunks[0][1].shape[1]), dtype=np.float64)

@@ -7,7 +7,13 @@ resumes the unfinished run (same run id) and completes its work. Then:
 
 - findings: relations, claim status and findings over all stored pairs and claims (no model: cheap);
 - report: ``<report_dir>/<YYYY-MM-DD>_run<N>/`` with report.html, report.md, findings.jsonl,
-  run.json, changes.json and changes.md ("What changed since the last run").
+  run.json, changes.json and changes.md ("What changed since the last run"); the default report_dir
+  is ``reports/<store file stem>/`` beside the store, so two stores in one folder never share one.
+
+Inputs: an input article already stored is either the stored copy read again (same path: yesterday's
+file still in the feed folder; counted in ``known_articles``) or a new copy of it (another file or row:
+counted in ``duplicates`` and named by its own input and line). Only bad input (skipped rows of step
+"ingest") makes ``exit_code`` 1; duplicates, ignored files and other-language articles are counted.
 
 A run with no new article and no unfinished work writes nothing: no run row, no report.
 
@@ -25,6 +31,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -43,7 +50,19 @@ from checker.run import run_steps
 from checker.schemas import FINDING_KINDS
 from checker.steps import cluster
 
-__all__ = ["COUNTS", "HISTORY_COLUMNS", "POINTS", "NightlyResult", "StoreKnown", "run_history", "run_nightly"]
+__all__ = [
+    "COUNTS",
+    "HISTORY_COLUMNS",
+    "POINTS",
+    "SKIP_COUNTS",
+    "NightlyResult",
+    "StoreKnown",
+    "bad_inputs",
+    "default_report_dir",
+    "run_history",
+    "run_nightly",
+    "skip_counts",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -52,18 +71,25 @@ POINTS = ("ingest", "claims-write", "claims", "embed-write", "embed", "cluster-w
 BATCH = {"claims": 64, "embed": 2048, "nli": 1024}  # items per transaction: a kill loses at most this
 HISTORY_COLUMNS = ["run_id", "started", "finished", "status", "attempts", "new_articles", "new_claims",
                    "pairs_scored", "new_findings", "resolved_findings", "skipped", "report_dir"]  # fmt: skip
-COUNTS = ("new_articles", "known_articles", "skipped", "new_claims", "new_clusters", "pairs_scored",
-          "new_findings", "resolved_findings", "status_changes", "articles", "claims",
-          "findings")  # fmt: skip
+COUNTS = ("new_articles", "known_articles", "skipped", "duplicates", "ignored", "other_language",
+          "new_claims", "new_clusters", "pairs_scored", "new_findings", "resolved_findings",
+          "updated_findings", "status_changes", "articles", "claims", "findings")  # fmt: skip
+# skipped.step -> count name; "ingest" (bad input) is the only kind that is an error (exit code 1).
+SKIP_COUNTS = {"ingest": "skipped", "duplicate": "duplicates", "ignored": "ignored",
+               "language": "other_language"}  # fmt: skip
 
 
 @dataclasses.dataclass
 class NightlyResult:
     """What one nightly run did. ``run_id`` is None when there was nothing new (store unchanged).
 
-    counts: COUNTS: new_articles, known_articles, skipped, new_claims, new_clusters, pairs_scored,
-    new_findings, resolved_findings, status_changes, and the store's totals articles, claims, findings.
-    changes: frames new_articles, new_clusters, new_findings, resolved_findings, status_changes.
+    counts: COUNTS: new_articles, known_articles (input articles already stored, read again), skipped
+    (bad inputs), duplicates (copies of an input or stored article), ignored (repository files such as
+    README), other_language, new_claims, new_clusters, pairs_scored, new_findings, resolved_findings,
+    updated_findings, status_changes, and the store's totals articles, claims, findings.
+    changes: frames new_articles, new_clusters, new_findings, resolved_findings, updated_findings,
+    status_changes.
+    skipped: every input not added (schemas.SKIPPED; ``step`` says why), bad or not.
     reports: paths by name (html, md, changes_json, changes_md).
     steps: what run_steps did (checker.run.Outcome.counts) plus index_rebuilt (1 when the vector
     index was rebuilt from the store); timings_s: seconds per step.
@@ -80,8 +106,78 @@ class NightlyResult:
 
     @property
     def exit_code(self) -> int:
-        """0 when every input was read, 1 when some were skipped."""
-        return 1 if len(self.skipped) else 0
+        """1 when some input was skipped as bad (step "ingest"), else 0: duplicates, ignored files and
+        other-language articles are counted, not errors."""
+        return 1 if len(bad_inputs(self.skipped)) else 0
+
+
+def bad_inputs(skipped: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a skipped frame that are bad input (step "ingest", or no step given).
+
+    Example:
+        >>> rows = pd.DataFrame({"input": ["a.txt", "b.txt"], "line": [None, None],
+        ...                      "step": ["ingest", "duplicate"], "error": ["empty", "copy"]})
+        >>> bad_inputs(rows)["input"].tolist()
+        ['a.txt']
+    """
+    if "step" not in skipped:
+        return skipped
+    return skipped[skipped["step"].isna() | (skipped["step"] == "ingest")]
+
+
+def skip_counts(skipped: pd.DataFrame) -> dict[str, int]:
+    """How many inputs were skipped for each reason (SKIP_COUNTS names; bad inputs are "skipped")."""
+    steps = skipped["step"].fillna("ingest") if "step" in skipped else pd.Series(["ingest"] * len(skipped))
+    found = steps.value_counts()
+    return {name: int(found.get(step, 0)) for step, name in SKIP_COUNTS.items()}
+
+
+def _where(path: str) -> tuple[str, int | None]:
+    """An article's path as (input, line): "feed.jsonl:3" -> ("feed.jsonl", 3)."""
+    head, _, tail = path.rpartition(":")
+    return (head, int(tail)) if head and tail.isdigit() else (path, None)
+
+
+def _path_of(source: str, line: Any) -> str:
+    """The article path of a skipped row (inverse of _where); line may be None or NaN."""
+    return source if line is None or line != line else f"{source}:{int(line)}"  # NaN != NaN
+
+
+def _file_key(path: str) -> str:
+    """An article path with its file made absolute, so "feed/a.txt" and "/srv/feed/a.txt" match when
+    read from /srv (relative paths resolve against the current folder, as when the store was filled)."""
+    file, line = _where(path)
+    return os.path.abspath(file) + ("" if line is None else f":{line}")
+
+
+def _copies(
+    articles: pd.DataFrame, skipped: pd.DataFrame, stored: dict[str, tuple[str, int]]
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Sort the input copies of stored articles: (fresh articles, skipped rows, copies read again).
+
+    A copy at the stored article's path is the stored copy read again (not reported). Any other copy
+    is a new one: a "duplicate" row naming its own input and line and the stored copy it repeats.
+    When the reader kept a new copy and skipped the stored one as its duplicate, the roles are
+    swapped here, so the message never blames the copy that is already stored.
+    """
+    paths = {_file_key(path) for path, _ in stored.values() if path}
+    rows = skipped.to_dict("records")
+    again = [
+        r.get("step") == "duplicate" and _file_key(_path_of(r["input"], r["line"])) in paths for r in rows
+    ]
+    rows = [r for r, read_again in zip(rows, again, strict=True) if not read_again]
+    seen = articles["article_id"].isin(set(stored))
+    n_again = sum(again)
+    for article_id, path in zip(articles.loc[seen, "article_id"], articles.loc[seen, "path"], strict=True):
+        first, run = stored[article_id]
+        if not path or (first and _file_key(str(path)) == _file_key(first)):
+            n_again += 1
+            continue
+        source, line = _where(str(path))
+        error = f"copy of article {article_id}, stored in run {run} from {first or 'a frame'}; not added"
+        rows.append({"input": source, "line": line, "step": "duplicate", "error": error})
+    out = pd.DataFrame({c: pd.Series([r.get(c) for r in rows], dtype=object) for c in skipped.columns})
+    return articles[~seen], out, n_again
 
 
 def _chunks(frame: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
@@ -185,7 +281,7 @@ class _Report:
         db, run_id = self.db, self.run_id
         changes = db.changes(run_id, self.keys.cluster)
         order = {k: i for i, k in enumerate(FINDING_KINDS)}
-        for name in ("new_findings", "resolved_findings"):
+        for name in ("new_findings", "resolved_findings", "updated_findings"):
             frame = changes[name]
             rank = frame["kind"].map(order).fillna(len(order)).to_numpy()
             changes[name] = frame.iloc[np.lexsort((-frame["score"].to_numpy(dtype=float), rank))]
@@ -197,6 +293,7 @@ class _Report:
             "pairs_scored": db.count("scores", "run_id", run_id),
             "new_findings": len(changes["new_findings"]),
             "resolved_findings": len(changes["resolved_findings"]),
+            "updated_findings": len(changes["updated_findings"]),
             "status_changes": len(changes["status_changes"]),
             "articles": db.count("articles"),
             "claims": db.count("claims"),
@@ -287,7 +384,8 @@ def run_nightly(
         store: the store file (SQLite; created when absent). Its lock is ``<store>.lock``.
         config: all tunables (CheckConfig).
         embedder, nli, nlp: model objects, paths or names, as for Checker.
-        report_dir: folder for the dated run folders (default ``<store folder>/reports``).
+        report_dir: folder for the dated run folders (default ``<store folder>/reports/<store file
+            stem>``, so stores sharing a folder keep apart).
         hook: called with each commit point of POINTS (tests install one to die there).
 
     Raises:
@@ -305,15 +403,18 @@ def run_nightly(
     hook = hook or (lambda point: None)
     with Store(store) as db:
         articles, skipped = ingest.read_articles(inputs, config=parts.config.ingest)
-        known = db.article_ids()
-        fresh = articles[~articles["article_id"].isin(known)]
+        stored = db.article_origins()
+        fresh, skipped, n_again = _copies(articles, skipped, stored)
         keys = parts.keys
         pending = {k: v for k, v in db.pending(keys.embed, keys.cluster, keys.nli).items() if v}
-        stale = bool(known) and db.get_meta("findings_key") != keys.findings
-        counts = {"known_articles": len(articles) - len(fresh), "skipped": len(skipped)}
+        stale = bool(stored) and db.get_meta("findings_key") != keys.findings
+        counts = {"known_articles": n_again, **skip_counts(skipped)}
+        if counts["duplicates"]:
+            logger.warning("%d input article(s) are copies of stored or other input articles; not added "
+                           "again (see skipped, step 'duplicate')", counts["duplicates"])  # fmt: skip
         if fresh.empty and not pending and not stale:
             logger.info("nothing new: %d input article(s) already stored; store unchanged", len(articles))
-            totals = {"articles": len(known), "claims": db.count("claims"), "findings": len(db.findings())}
+            totals = {"articles": len(stored), "claims": db.count("claims"), "findings": len(db.findings())}
             return NightlyResult(None, {**dict.fromkeys(COUNTS, 0), **counts, **totals}, {}, {}, skipped)
         run_id, resumed = db.start_run(config=parts.config.to_dict(), models=dataclasses.asdict(keys))
         if resumed:
@@ -327,7 +428,7 @@ def run_nightly(
             steps = {**outcome.counts, "index_rebuilt": int(known_rows.index_rebuilt)}
             report = _Report(db, keys, run_id, hook)
             changes, counts = report.summary(counts)
-            base = Path(report_dir) if report_dir is not None else db.path.parent / "reports"
+            base = Path(report_dir) if report_dir is not None else default_report_dir(db.path)
             out = base / f"{db.run(run_id)['started'][:10]}_run{run_id}"
             reports = report.report(outcome, out, skipped, changes, counts)
             db.finish_run(run_id, skipped=skipped.to_dict("records"), report_dir=str(out.resolve()))
@@ -337,6 +438,17 @@ def run_nightly(
             raise
     logger.info("run %d done: %s", run_id, counts)
     return NightlyResult(run_id, counts, changes, reports, skipped, resumed, steps, outcome.timings_s)
+
+
+def default_report_dir(store: str | Path) -> Path:
+    """Where a store's dated run folders go by default: ``reports/<store file stem>/`` beside it.
+
+    Example:
+        >>> default_report_dir("/var/lib/checker/world.sqlite").as_posix()
+        '/var/lib/checker/reports/world'
+    """
+    store = Path(store)
+    return store.parent / "reports" / store.stem
 
 
 def run_history(store: str | Path) -> pd.DataFrame:

@@ -8,8 +8,9 @@ what it affects and nothing else:
   says so): claim ids are what findings and history refer to.
 - ``embed``: the embedder's weights (checker.models.identity.model_key).
 - ``cluster``: the embed key, the cluster and pair settings, and the joining rule.
-- ``nli``: the NLI model's weights and, when attribution is cut before scoring, the attribution rule's
-  version (the text the model saw).
+- ``nli``: the NLI model's weights, whether attribution is cut before scoring, and the versions of the
+  pair-step rules (attribution, details, values, opposites: checker.steps.score.RULES), since the
+  detail checks stored with each score are NLI scores of edited claims.
 - ``findings``: cluster and NLI keys, the relation settings and the versions of the rules the findings
   step applies (details, opposites, hedges): a changed table there re-derives findings without
   scoring again.
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from checker.models.identity import digest, model_key
 from checker.rules import attribution, details, hedges, opposites
-from checker.steps import claims, cluster
+from checker.steps import claims, cluster, score
 
 if TYPE_CHECKING:
     from checker.pipeline import Checker
@@ -62,7 +63,10 @@ def store_keys(parts: Checker) -> StoreKeys:
         cluster.JOIN_RULE,
         cluster.LINK_K,
     )
-    nli = f"{model_key(parts.nli)}+{attribution.NAME if cfg.nli.strip_attribution else 'as-is'}"
+    # the detail checks of a pair are NLI scores too: they depend on the values and details rules
+    nli = f"{model_key(parts.nli)}+{attribution.NAME if cfg.nli.strip_attribution else 'as-is'}+" + digest(
+        score.RULES
+    )
     findings = digest(group, nli, dataclasses.asdict(cfg.relations), FINDINGS_RULES)
     return StoreKeys(
         claims=claims_key, embed=embed, cluster=f"{cfg.cluster.name}-{group}", nli=nli, findings=findings

@@ -54,10 +54,13 @@ _V3 = """
 ALTER TABLE scores ADD COLUMN opposed TEXT
 """
 
-# v4: a claim's predicate frames (JSON; checker.rules.opposites) are parsed once at extraction and
-# read by the pair rule, so scores no longer carry the opposite-verb check (the v3 column stays, unused).
+# v4: a claim's predicate frames and values (JSON; checker.rules.opposites, checker.rules.values) are
+# parsed once at extraction and read by the pair rules, so scores no longer carry the opposite-verb
+# check (the v3 column stays, unused); scores keep the detail checks of their pair (details, JSON).
 _V4 = """
-ALTER TABLE claims ADD COLUMN frames TEXT
+ALTER TABLE claims ADD COLUMN frames TEXT;
+ALTER TABLE claims ADD COLUMN claim_values TEXT;
+ALTER TABLE scores ADD COLUMN details TEXT
 """
 # v5: findings name their slot ("number of injured") and their evidence in one line.
 _V5 = """
@@ -76,5 +79,11 @@ def _script(ddl: str) -> Callable[[Any], None]:
 
 
 # MIGRATIONS[i] takes a store from schema version i to i + 1; append, never edit a released step.
-MIGRATIONS: list[Callable[[Any], None]] = [_script(_V1), _script(_V2), _script(_V3), _script(_V4), _script(_V5)]
+MIGRATIONS: list[Callable[[Any], None]] = [
+    _script(_V1),
+    _script(_V2),
+    _script(_V3),
+    _script(_V4),
+    _script(_V5),
+]
 SCHEMA_VERSION = len(MIGRATIONS)

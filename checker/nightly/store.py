@@ -51,11 +51,14 @@ _RUN_COUNTS = {  # history column -> (table, column holding the run that added t
     "new_findings": ("findings", "first_run"),
     "resolved_findings": ("findings", "resolved_run"),
 }
+_UPDATES_KEY = "updated_findings/run{}"  # meta key: findings a run updated, with their claims before it
 _PROBS = ["p_entail_ab", "p_contra_ab", "p_neutral_ab", "p_entail_ba", "p_contra_ba", "p_neutral_ba"]
 _PAIR_COLS = ["claim_a", "claim_b", "article_a", "article_b", "similarity", "kind"]
 _CLAIM_COLS = [c for c in CLAIMS if c != "cluster_id"]  # frames: JSON text in the store
 # SQL column names in _CLAIM_COLS order ("start"/"end" are reserved words in SQL)
-_CLAIM_SQL = ", ".join({"start": "start_char", "end": "end_char"}.get(c, c) for c in _CLAIM_COLS)
+_CLAIM_SQL = ", ".join(
+    {"start": "start_char", "end": "end_char", "values": "claim_values"}.get(c, c) for c in _CLAIM_COLS
+)
 _PENDING = {  # unfinished work; each query counts what a step still has to produce
     "unfinished_run": "SELECT COUNT(*) FROM runs WHERE status <> 'done'",
     "articles_without_claims": "SELECT COUNT(*) FROM articles WHERE claims_key IS NULL",
@@ -66,6 +69,17 @@ _PENDING = {  # unfinished work; each query counts what a step still has to prod
     "pairs_without_scores": "SELECT COUNT(*) FROM pairs p WHERE p.cluster_key = ? AND NOT EXISTS (SELECT 1 "
     "FROM scores s WHERE s.claim_a = p.claim_a AND s.claim_b = p.claim_b AND s.nli_key = ?)",
 }
+
+
+def _bad_inputs(skipped: list[dict[str, Any]]) -> int:
+    """Skipped rows that were bad input (step "ingest"; rows stored before steps were told apart count
+    too), not duplicates, ignored files or other languages."""
+    return sum(1 for row in skipped if row.get("step", "ingest") in ("ingest", None))
+
+
+def _claim_ids(claims: str) -> set[str]:
+    """The claim ids of a finding's stored claims (JSON): what makes a finding "updated", not its text."""
+    return {c["claim_id"] if isinstance(c, dict) else str(c) for c in json.loads(claims)}
 
 
 def _tuples(frame: pd.DataFrame, columns: Sequence[str], **extra: Any) -> Iterator[tuple]:
@@ -171,7 +185,7 @@ class Store:
         for name, (table, column) in _RUN_COUNTS.items():
             found = dict(self.sql.rows(f"SELECT {column}, COUNT(*) FROM {table} GROUP BY {column}"))
             runs[name] = [int(found.get(r, 0)) for r in runs["run_id"]]
-        runs["skipped"] = [len(json.loads(s)) if isinstance(s, str) else 0 for s in runs["skipped"]]
+        runs["skipped"] = [_bad_inputs(json.loads(s)) if isinstance(s, str) else 0 for s in runs["skipped"]]
         return runs
 
     def count(self, table: str, column: str | None = None, run_id: int | None = None) -> int:
@@ -184,6 +198,11 @@ class Store:
     def article_ids(self) -> set[str]:
         """Ids of every stored article."""
         return {r[0] for r in self.sql.rows("SELECT article_id FROM articles")}
+
+    def article_origins(self) -> dict[str, tuple[str, int]]:
+        """Where each stored article came from: article_id -> (path, first_run)."""
+        rows = self.sql.rows("SELECT article_id, path, first_run FROM articles")
+        return {a: (path or "", int(run)) for a, path, run in rows}
 
     def add_articles(self, articles: pd.DataFrame, run_id: int) -> None:
         """Store articles (ARTICLES columns); ones already stored are left as they are."""
@@ -209,9 +228,9 @@ class Store:
                    claims_key: str, run_id: int) -> None:  # fmt: skip
         """Store the claims and residue of some articles and mark those articles as extracted."""
         with self.sql.transaction() as cur:
-            frames = claims["frames"] if "frames" in claims else [[]] * len(claims)
-            rows = _tuples(claims.assign(frames=[json.dumps(list(f)) for f in frames]), _CLAIM_COLS,
-                           first_run=run_id)  # fmt: skip
+            json_cols = {c: [json.dumps(list(x)) for x in (claims[c] if c in claims else [[]] * len(claims))]
+                         for c in ("frames", "values")}  # fmt: skip
+            rows = _tuples(claims.assign(**json_cols), _CLAIM_COLS, first_run=run_id)
             self.sql.insert("claims", [*_CLAIM_SQL.split(", "), "first_run"], rows, "claim_id")
             rows = _tuples(residue, ["article_id", "start", "end", "text", "pattern"])
             key = "article_id, start_char, end_char, pattern"
@@ -232,6 +251,7 @@ class Store:
             hedge_score=out["hedge_score"].astype(float),
             # claims stored before schema v4 have no frames: the opposite-verb rule skips them
             frames=[[tuple(f) for f in json.loads(x)] if isinstance(x, str) else [] for x in out["frames"]],
+            values=[json.loads(x) if isinstance(x, str) else [] for x in out["values"]],
         )
 
     def residue(self) -> pd.DataFrame:
@@ -329,8 +349,13 @@ class Store:
 
     def add_scores(self, scored: pd.DataFrame, nli_key: str, run_id: int) -> None:
         """Store NLI probabilities of scored pairs (claim_a, claim_b, p_*, truncated)."""
-        frame = scored.astype({p: float for p in _PROBS}).assign(truncated=scored["truncated"].astype(int))
-        cols = ["claim_a", "claim_b", *_PROBS, "truncated"]
+        frame = scored.astype({p: float for p in _PROBS}).assign(
+            truncated=scored["truncated"].astype(int),
+            details=[
+                json.dumps(d) for d in (scored["details"] if "details" in scored else [[]] * len(scored))
+            ],
+        )
+        cols = ["claim_a", "claim_b", *_PROBS, "truncated", "details"]
         rows = _tuples(frame, cols, nli_key=nli_key, run_id=run_id)
         self.sql.insert("scores", [*cols, "nli_key", "run_id"], rows, "claim_a, claim_b, nli_key")
 
@@ -345,7 +370,8 @@ class Store:
         )
         out = self.sql.frame(sql, cols, [nli_key, cluster_key])
         return out.astype({c: float for c in [*_PROBS, "similarity"]}).assign(
-            truncated=out["truncated"].astype(bool)
+            truncated=out["truncated"].astype(bool),
+            details=[json.loads(d) if isinstance(d, str) else [] for d in out["details"]],
         )
 
     def pending(self, embed_key: str, cluster_key: str, nli_key: str) -> dict[str, int]:
@@ -358,22 +384,50 @@ class Store:
 
     def save_findings(self, findings: pd.DataFrame, run_id: int) -> None:
         """Make ``findings`` (FINDINGS columns) the current set: new ones get run_id as first_run; ones
-        no longer found are kept, inactive, with resolved_run = run_id."""
-        old = dict(self.sql.rows("SELECT finding_id, active FROM findings"))
-        gone = [(run_id, f) for f, active in old.items() if active and f not in set(findings["finding_id"])]
+        no longer found are kept, inactive, with resolved_run = run_id; an active one whose claims
+        changed (an outlet joined or left the dispute) is logged as updated in run_id (``updated()``)."""
+        rows = self.sql.rows("SELECT finding_id, active, claims, first_run FROM findings")
+        old = {f: (active, claims) for f, active, claims, _ in rows}
+        current = set(findings["finding_id"])
+        gone = [(run_id, f) for f, (active, _) in old.items() if active and f not in current]
+        # The claims each finding had before this run (a resumed run keeps its first "before"); one
+        # first seen in this run (by an earlier attempt of it) is new, never updated.
+        before = {f: claims for f, active, claims, first in rows if active and first != run_id}
+        before.update(self._updates(run_id))
+        updates = {}
         with self.sql.transaction() as cur:
             for f in findings.itertuples():
-                values = (f.kind, float(f.score), f.cluster_id, f.explanation,
-                          json.dumps(f.claims, sort_keys=True), f.slot, f.why)  # fmt: skip
+                claims = json.dumps(f.claims, sort_keys=True)
+                values = (f.kind, float(f.score), f.cluster_id, f.explanation, claims, f.slot, f.why)
+                if f.finding_id in before and _claim_ids(before[f.finding_id]) != _claim_ids(claims):
+                    updates[f.finding_id] = before[f.finding_id]
                 if f.finding_id in old:
                     cur.execute("UPDATE findings SET kind = ?, score = ?, cluster_id = ?, explanation = ?, "
                                 "claims = ?, slot = ?, why = ?, active = 1, resolved_run = NULL "
                                 "WHERE finding_id = ?", (*values, f.finding_id))  # fmt: skip
                 else:
-                    cur.execute("INSERT INTO findings (kind, score, cluster_id, explanation, claims, slot, why, "
-                                "finding_id, first_run, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                    cur.execute("INSERT INTO findings (kind, score, cluster_id, explanation, claims, slot, "
+                                "why, finding_id, first_run, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
                                 (*values, f.finding_id, run_id))  # fmt: skip
             cur.executemany("UPDATE findings SET active = 0, resolved_run = ? WHERE finding_id = ?", gone)
+            # In the meta table, not a table of its own, so that no schema migration is needed;
+            # written in this transaction, so a killed run never loses or half-writes it.
+            cur.execute("DELETE FROM meta WHERE key = ?", (_UPDATES_KEY.format(run_id),))
+            if updates:
+                sql = "INSERT INTO meta (key, value) VALUES (?, ?)"
+                cur.execute(sql, (_UPDATES_KEY.format(run_id), json.dumps(updates, sort_keys=True)))
+
+    def _updates(self, run_id: int) -> dict[str, str]:
+        """finding_id -> its claims (JSON) before run_id, for the findings run_id updated."""
+        value = self.get_meta(_UPDATES_KEY.format(run_id))
+        return json.loads(value) if value else {}
+
+    def updated(self, run_id: int) -> pd.DataFrame:
+        """Active findings whose claims run_id changed (FINDINGS + first_run, resolved_run, old_claims)."""
+        updates = self._updates(run_id)
+        found = self.findings()
+        found = found[found["finding_id"].isin(set(updates))].reset_index(drop=True)
+        return found.assign(old_claims=[json.loads(updates[f]) for f in found["finding_id"]])
 
     def findings(self, *, run_id: int | None = None, resolved: bool = False) -> pd.DataFrame:
         """Active findings (FINDINGS + first_run, resolved_run); with run_id, only those it first saw
@@ -417,7 +471,7 @@ class Store:
 
     def changes(self, run_id: int, cluster_key: str) -> dict[str, pd.DataFrame]:
         """What run_id added or changed: new_articles, new_clusters, new_findings, resolved_findings,
-        status_changes."""
+        updated_findings (same finding_id, other claims; with old_claims), status_changes."""
         new_articles = (
             "SELECT article_id, source, title FROM articles WHERE first_run = ? ORDER BY article_id"
         )
@@ -435,6 +489,7 @@ class Store:
             "new_clusters": self.sql.frame(new_clusters, ["cluster_id", "n_claims"], [cluster_key, run_id]),
             "new_findings": self.findings(run_id=run_id),
             "resolved_findings": self.findings(run_id=run_id, resolved=True),
+            "updated_findings": self.updated(run_id),
             "status_changes": self.sql.frame(
                 changed, ["claim_id", "article_id", "source", "text", "old_status", "new_status"], [run_id]
             ),  # fmt: skip

@@ -1,5 +1,9 @@
 """The nightly job's "What changed since the last run" page (changes.md) and the rows of changes.json.
 
+A finding keeps its id while outlets join or leave the dispute; such a finding is listed once, under
+"Updated findings" (changes.json ``updated_findings``, with ``old_claims``), never as both new and no
+longer found.
+
 checker.nightly.job builds the changes.json dict and re-exports ``changes_markdown``.
 
 Example:
@@ -29,9 +33,13 @@ def _md(value: Any) -> str:
 _CHANGE_COUNTS = (
     ("new_articles", "New articles"), ("known_articles", "Input articles already stored"),
     ("new_claims", "New claims"), ("new_clusters", "New clusters"), ("pairs_scored", "Pairs scored"),
-    ("new_findings", "New findings"), ("resolved_findings", "Findings no longer found"),
-    ("status_changes", "Claims whose status changed"), ("skipped", "Skipped inputs"),
+    ("new_findings", "New findings"), ("updated_findings", "Findings updated (claims joined or left)"),
+    ("resolved_findings", "Findings no longer found"), ("status_changes", "Claims whose status changed"),
+    ("skipped", "Skipped inputs (bad)"), ("duplicates", "Duplicate input articles"),
+    ("ignored", "Ignored files"), ("other_language", "Articles not in English"),
 )  # fmt: skip
+_FINDING_LISTS = (("new_findings", "New findings"), ("updated_findings", "Updated findings"),
+                  ("resolved_findings", "Findings no longer found"))  # fmt: skip
 _CHANGE_TABLES = (  # (key, title, header, columns)
     ("status_changes", "Claims whose status changed", ("Claim", "Source", "Before", "Now"),
      ("text", "source", "old_status", "new_status")),
@@ -39,6 +47,20 @@ _CHANGE_TABLES = (  # (key, title, header, columns)
      ("cluster_id", "n_claims", "n_articles", "representative")),
     ("new_articles", "New articles", ("Article", "Source", "Title"), ("article_id", "source", "title")),
 )  # fmt: skip
+
+
+def _claim_ids(claims: list[Any]) -> set[str]:
+    """Claim ids of a finding's claims (dicts with claim_id, as schemas.FINDINGS has them)."""
+    return {c["claim_id"] if isinstance(c, dict) else str(c) for c in claims}
+
+
+def _claims_change(finding: dict[str, Any]) -> str:
+    """ ", claims: 2 -> 3 (1 joined)" for an updated finding (one with old_claims), else ""."""
+    if finding.get("old_claims") is None:
+        return ""
+    old, new = _claim_ids(finding["old_claims"]), _claim_ids(finding["claims"])
+    moves = [f"{n} {what}" for n, what in ((len(new - old), "joined"), (len(old - new), "left")) if n]
+    return f", claims {len(old)} -> {len(new)}" + (f" ({', '.join(moves)})" if moves else "")
 
 
 def changes_markdown(summary: dict[str, Any]) -> str:
@@ -56,12 +78,12 @@ def changes_markdown(summary: dict[str, Any]) -> str:
         f"Run {summary['run_id']} (started {summary['started']}){since}",
         "",
     ] + [f"- {label}: {summary['counts'].get(key, 0)}" for key, label in _CHANGE_COUNTS]
-    for key, title in (("new_findings", "New findings"), ("resolved_findings", "Findings no longer found")):
+    for key, title in _FINDING_LISTS:
         rows = summary.get(key) or []
         lines += ["", f"## {title} ({len(rows)})", ""]
         lines += [
-            f"{i}. **{_md(f['kind'])}** ({float(f['score']):.2f}, first seen in run {f['first_run']}): "
-            f"{_md(f['explanation'])}"
+            f"{i}. **{_md(f['kind'])}** ({float(f['score']):.2f}, first seen in run {f['first_run']}"
+            f"{_claims_change(f)}): {_md(f['explanation'])}"
             for i, f in enumerate(rows, 1)
         ] or ["None."]
     for key, title, header, cols in _CHANGE_TABLES:

@@ -1,205 +1,224 @@
-"""Checkable details of a claim: names, numbers with their unit, and dates, and how two claims differ.
+"""Where two claims' values differ: candidate name, place, figure and date mismatches, and aliases.
 
-Used by checker.steps.relations to flag a misspelt name, a different city or a different figure between
-claims about one fact, independently of NLI (a small NLI model is often unsure about exactly these).
-Rule-based on purpose: the rules are few, visible and testable, and need no model.
+``differences(values_a, values_b)`` pairs the values of two claims (checker.rules.values) that could
+fill the same slot and disagree: the same kind, and for names the same entity label with a similar
+spelling or the same role word; figures of one unit whose intervals do not overlap (so "at least 30",
+"between 30 and 40" and "35" agree; "about 15 miles" and "24 km" agree); dates resolved to days that
+do not overlap. Aliases are never differences: acronyms and their expansion ("NATO" / "North Atlantic
+Treaty Organization"), spellings of one name ("Jong-un" / "Jong Un", "U.S." / "US"), the short table
+below, demonyms ("Ukraine" / "Ukrainian"), and a name inside a longer one ("Witkoff" / "Steve Witkoff").
+
+Whether the two claims state the *same fact* is not decided here: the score step puts one claim's value
+into the other claim (``substitute``) and asks NLI whether the two then say the same thing
+(checker.steps.score.detail_checks). Pure functions, no model.
 
 Example:
-    >>> diff_details("The summit was held in Anchorage on 14 November.",
-    ...              "The summit took place in Juneau on November 14.")
-    [('entity_mismatch', 'Anchorage', 'Juneau')]
+    >>> from checker.rules.values import extract_values
+    >>> a = extract_values("At least 30 people were injured.")
+    >>> b = extract_values("Between 30 and 40 people were injured.")
+    >>> differences(a, b)
+    []
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz import fuzz
 
-NAME = "checker.details.v1"  # findings depend on it: bump when a table or rule changes
+NAME = "checker.details.v2"  # findings depend on it: bump when a table or rule changes
 
-MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
+# One referent, several names (lower case, as name_key writes them). A short table of what news
+# writes most; acronyms with their expansion in the same pair or corpus are found by rule.
+_ALIASES = [
+    {"us", "usa", "united states", "united states of america", "america", "american", "americans"},
+    {"uk", "britain", "great britain", "united kingdom", "british", "briton", "britons"},
+    {"un", "united nations"},
+    {"eu", "european union"},
+    {"uae", "united arab emirates", "emirati"},
+    {"nato", "north atlantic treaty organization", "north atlantic alliance", "alliance"},
+    {"russia", "russian federation", "russian", "russians"},
+    {"netherlands", "holland", "dutch"},
+    {"china", "prc", "chinese"},
+    {"north korea", "dprk", "north korean"},
+    {"south korea", "rok", "south korean"},
+    {"swiss", "switzerland"},
+    {"philippines", "filipino", "filipinos", "philippine"},
 ]
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-_DATE = re.compile(
-    rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{_MONTH})|(?P<m2>{_MONTH})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)"
-    rf"(?:,?\s+(?P<y>\d{{4}}))?|\b(?P<wd>{'|'.join(w.title() for w in WEEKDAYS)})\b"
-)
-_NUMBER_WORDS = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-        "seventeen eighteen nineteen twenty".split()
-    )
-}
-_NUMBER_WORDS.update(
-    {
-        "thirty": 30,
-        "forty": 40,
-        "fifty": 50,
-        "sixty": 60,
-        "seventy": 70,
-        "eighty": 80,
-        "ninety": 90,
-        "hundred": 100,
-        "dozen": 12,
-    }
-)
-_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-_NUMBER = re.compile(
-    r"(?<![\w.])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")"
-    r"(?:\s+(?P<scale>thousand|million|billion|trillion))?(?:\s*(?P<pct>%|per\s?cent|percent))?"
-    r"(?:[\s-]+(?P<unit>(?:[a-z]+-)?[a-z]+))?",
-    re.IGNORECASE,
-)
-# Capitalised words that are not names when they start a sentence or stand alone.
-_NOT_NAMES = (
-    set(
-        "The A An In On At As It Its This That These Those He She They We I But And Or If When While After Before "
-        "Since During Both Officials Talks Negotiators According Mr Mrs Ms Dr President Minister Envoy Special "
-        "However Meanwhile Earlier Later Under Over From To For With Without Also No Not".split()
-    )
-    | {m.title() for m in MONTHS}
-    | {w.title() for w in WEEKDAYS}
-)
-_NAME = re.compile(r"\b[A-Z][a-zA-Z'’\-]+(?:\s+[A-Z][a-zA-Z'’\-]+)*")
+_ALIAS_OF = {name: i for i, group in enumerate(_ALIASES) for name in group}
+_DERIVED = {"n", "an", "ian", "ese", "ish", "i", "s", "ns", "ans", "ians", "ic", "ean", "eans"}
+_TITLES = re.compile(r"^(?:mr|mrs|ms|dr|sgt|lt|gen|col|capt|gov|sen|rep|st|mt|prof|judge|president)\.?\s+")
+# Figures of the same unit closer than this are rounding, not a dispute (2,000 ft vs 610 m).
+_ROUNDING = 0.05
 
 
-@dataclass(frozen=True)
-class Details:
-    """What can be compared between two claims."""
-
-    names: list[tuple[str, str]] = field(default_factory=list)  # (name, word before it)
-    numbers: list[tuple[float, str]] = field(default_factory=list)  # (value, unit)
-    dates: list[str] = field(default_factory=list)  # normalised: "11-14", "11-14-2026", "friday"
-
-
-def _singular(word: str) -> str:
-    word = word.lower()
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-
-
-def extract_details(text: str) -> Details:
-    """Names (capitalised spans with the word before them), numbers with units, and dates."""
-    dates, date_spans = [], []
-    for m in _DATE.finditer(text):
-        date_spans.append(m.span())
-        if m.group("wd"):
-            dates.append(m.group("wd").lower())
+def differences(values_a: list[dict[str, Any]], values_b: list[dict[str, Any]], *,
+                name_similarity: float = 0.75) -> list[tuple[str, dict, dict]]:  # fmt: skip
+    """Candidate mismatches (kind, value in a, value in b); kind is entity_mismatch, place_mismatch,
+    number_mismatch or date_mismatch. Values only one claim states are not differences."""
+    out: list[tuple[str, dict, dict]] = []
+    for kind, finding in (("name", "entity_mismatch"), ("place", "place_mismatch")):
+        names_a = [v for v in values_a if v["kind"] == kind]
+        names_b = [v for v in values_b if v["kind"] == kind]
+        only_a = [v for v in names_a if not any(same_name(v["text"], w["text"]) for w in names_b)]
+        only_b = [w for w in names_b if not any(same_name(w["text"], v["text"]) for v in names_a)]
+        for v in only_a:
+            best = max(
+                (w for w in only_b if w.get("label") == v.get("label")),
+                key=lambda w: fuzz.ratio(v["key"], w["key"]),
+                default=None,
+            )
+            if best is not None and (len(only_a) == len(only_b) == 1 or _similar(v, best, name_similarity)):
+                out.append((finding, v, best))
+                only_b.remove(best)
+    numbers_b = [w for w in values_b if w["kind"] == "number"]
+    for v in (v for v in values_a if v["kind"] == "number"):
+        same_unit = [w for w in numbers_b if w["unit"] == v["unit"] and v["unit"]]
+        if not same_unit or any(_overlap(v, w) for w in same_unit):
             continue
-        month = m.group("m1") or m.group("m2")
-        day = int(m.group("d1") or m.group("d2"))
-        idx = next(i for i, name in enumerate(MONTHS) if name.startswith(month.lower()[:3])) + 1
-        dates.append(f"{idx:02d}-{day:02d}" + (f"-{m.group('y')}" if m.group("y") else ""))
-    in_date = lambda pos: any(s <= pos < e for s, e in date_spans)  # noqa: E731
-    numbers = []
-    for m in _NUMBER.finditer(text):
-        if in_date(m.start()):
-            continue
-        raw = m.group("num").lower().replace(",", "")
-        value = float(_NUMBER_WORDS.get(raw, raw) if raw in _NUMBER_WORDS else raw)
-        if m.group("scale"):
-            value *= _SCALE[m.group("scale").lower()]
-        if re.fullmatch(r"\d{4}", raw) and 1800 <= value <= 2100 and not m.group("unit"):
-            dates.append(raw)  # a bare year
-            continue
-        unit = "%" if m.group("pct") else _singular(m.group("unit") or "")
-        numbers.append((value, unit))
-    names = []
-    for m in _NAME.finditer(text):
-        words = [re.sub(r"['’]s?$", "", w) for w in m.group(0).split() if w not in _NOT_NAMES]
-        if not words or in_date(m.start()):
-            continue
-        before = text[: m.start()].split()
-        names.append((" ".join(words), before[-1].lower().strip(",;:") if before else ""))
-    return Details(names=names, numbers=numbers, dates=dates)
+        if not _one_figure(values_a, v) or not all(_one_figure(values_b, w) for w in same_unit):
+            continue  # two different figures of one unit in a claim: which one is disputed is unclear
+        w = min(same_unit, key=lambda w: abs(w["lo"] - v["lo"]))
+        out.append(("number_mismatch", v, w))
+    days_a = [v for v in values_a if v["kind"] == "date" and (v.get("day") or v.get("lo"))]
+    days_b = [w for w in values_b if w["kind"] == "date" and (w.get("day") or w.get("lo"))]
+    if len(days_a) == 1 and len(days_b) == 1 and not _days_overlap(days_a[0], days_b[0]):
+        out.append(("date_mismatch", days_a[0], days_b[0]))
+    return out
 
 
-def _name_in(name: str, other_names: list[tuple[str, str]]) -> bool:
-    """True when the other claim names the same thing ("Witkoff" is in "Steve Witkoff", "Witkof" is not)."""
-    words = set(name.lower().split())
-    return any(words <= set(o.lower().split()) or set(o.lower().split()) <= words for o, _ in other_names)
+def _one_figure(values: list[dict], v: dict) -> bool:
+    """Whether every figure of v's unit in a claim agrees with v ("60 m (200 ft)" is one figure)."""
+    return all(_overlap(v, x) for x in values if x["kind"] == "number" and x["unit"] == v["unit"])
 
 
-_DERIVED = {"n", "an", "ian", "ese", "ish", "i", "s", "ns", "ans", "ians", "ic"}
+def same_slot(v: dict, w: dict) -> bool:
+    """Whether two values attach to the same word and belong to the same holder (checker.rules.values
+    .anchor): "fell 600 m" and "fell 700 m" by one climber; "31-year-old Robert Buckley" and
+    "32-year-old Robert Buckley". Unknown holders never match: precision first."""
+    if v["kind"] not in ("number", "date") or not v.get("anchor") or v.get("anchor") != w.get("anchor"):
+        return False
+    hv, hw = v.get("holder", ""), w.get("holder", "")
+    # only a named holder identifies the fact: "a climber fell 150 m" and "a man fell 600 m" may be two
+    return _named(hv) and _named(hw) and same_name(hv, hw)
+
+
+def _named(holder: str) -> bool:
+    return bool(holder) and holder[:1].isupper()
+
+
+def misspelt(v: dict, w: dict) -> bool:
+    """Two spellings of one name: same entity label, every word but one shared, and that word close in
+    spelling ("Rait" / "Raite", "Witkoff" / "Witkof"), not an alias."""
+    if v.get("label") != "PERSON" or w.get("label") != "PERSON" or same_name(v["text"], w["text"]):
+        return False  # place names have several accepted spellings (Bireuen / Bireun): people's names do not
+    a, b = _key(v["text"]).split(), _key(w["text"]).split()
+    if len(a) != len(b):
+        return False
+    differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(differ) == 1 and min(map(len, differ[0])) >= 4 and fuzz.ratio(*differ[0]) >= 80
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two names can name one referent (aliases, spellings, acronyms, a name in a longer one).
+
+    Example:
+        >>> same_name("NATO", "North Atlantic Treaty Organization"), same_name("Juneau", "Anchorage")
+        (True, False)
+    """
+    ka, kb = _key(a), _key(b)
+    if ka == kb or ka.replace(" ", "") == kb.replace(" ", ""):
+        return True
+    if ka in _ALIAS_OF and _ALIAS_OF.get(ka) == _ALIAS_OF.get(kb):
+        return True
+    wa, wb = set(ka.split()), set(kb.split())
+    if wa <= wb or wb <= wa:
+        return True
+    if _acronym(ka, kb) or _acronym(kb, ka) or _derived(ka, kb):
+        return True
+    return False
+
+
+def _key(name: str) -> str:
+    name = re.sub(r"['’]s?\b|[\"“”]", "", name.lower())
+    name = _TITLES.sub("", re.sub(r"[.\-–]", " ", name))
+    return re.sub(r"^the\s+", "", re.sub(r"\s+", " ", name)).strip()
+
+
+def _acronym(short: str, long: str) -> bool:
+    """ "nato" is the initials of "north atlantic treaty organization" (small words may be skipped)."""
+    letters = short.replace(" ", "")
+    if not (2 <= len(letters) <= 6) or " " not in long:
+        return False
+    words = long.split()
+    every = "".join(w[0] for w in words)
+    content = "".join(w[0] for w in words if w not in {"of", "the", "and", "for", "in", "on", "de"})
+    return letters in (every, content)
 
 
 def _derived(a: str, b: str) -> bool:
-    """True for a name and its demonym or plural (Ukraine/Ukrainian, China/Chinese), not a misspelling."""
-    short, long = sorted((a.lower(), b.lower()), key=len)
+    """A name and its demonym or plural (Ukraine / Ukrainian, China / Chinese), not a misspelling."""
+    short, long = sorted((a, b), key=len)
     stem = short.rstrip("aeiy") or short
     return long.startswith(stem) and long[len(stem) :] in _DERIVED
 
 
-def diff_details(a: str, b: str, *, name_similarity: float = 0.75) -> list[tuple[str, str, str]]:
-    """Differences between two claims about one fact, as (kind, value in a, value in b).
-
-    kind is entity_mismatch (a near-identical spelling, or a different name after the same word,
-    such as "in Anchorage" vs "in Juneau"), number_mismatch (different values with the same unit)
-    or date_mismatch (different dates). Details only one claim mentions are not differences.
-    """
-    da, db = extract_details(a), extract_details(b)
-    out: list[tuple[str, str, str]] = []
-    only_a = [(n, w) for n, w in da.names if not _name_in(n, db.names)]
-    only_b = [(n, w) for n, w in db.names if not _name_in(n, da.names)]
-    used_b: set[int] = set()
-    for name_a, before_a in only_a:
-        best, best_score = None, 0.0
-        for j, (name_b, before_b) in enumerate(only_b):
-            if j in used_b:
-                continue
-            if _derived(name_a, name_b):
-                continue
-            score = fuzz.ratio(name_a.lower(), name_b.lower()) / 100
-            same_slot = before_a == before_b and before_a != ""
-            if score >= name_similarity or same_slot:
-                rank = score + (1.0 if score >= name_similarity else 0.0)
-                if rank > best_score:
-                    best, best_score = j, rank
-        if best is not None:
-            used_b.add(best)
-            out.append(("entity_mismatch", name_a, only_b[best][0]))
-    units_a = {}
-    for value, unit in da.numbers:
-        units_a.setdefault(unit, set()).add(value)
-    for value, unit in db.numbers:
-        values_a = units_a.get(unit)
-        if unit and values_a and value not in values_a and not any(v == value for v, u in da.numbers):
-            out.append(("number_mismatch", _fmt(min(values_a, key=lambda v: abs(v - value))), _fmt(value)))
-    if da.dates and db.dates and not set(da.dates) & set(db.dates):
-        comparable = [(x, y) for x in da.dates for y in db.dates if _date_kind(x) == _date_kind(y)]
-        if comparable:
-            x, y = comparable[0]
-            if not (x.startswith(y) or y.startswith(x)):
-                out.append(("date_mismatch", format_date(x), format_date(y)))
-    return out
+def _similar(v: dict, w: dict, threshold: float) -> bool:
+    return fuzz.ratio(v["key"], w["key"]) / 100 >= threshold
 
 
-def format_date(norm: str) -> str:
-    """Readable form of a normalised date: "12-02" -> "2 December", "friday" -> "Friday"."""
-    if norm.isalpha() or len(norm) == 4:
-        return norm.title()
-    month, day, *year = norm.split("-")
-    return f"{int(day)} {MONTHS[int(month) - 1].title()}" + (f" {year[0]}" if year else "")
+def _overlap(v: dict, w: dict) -> bool:
+    """Figures agree when their intervals overlap, allowing for rounding of exact figures."""
+    hi_v = v["hi"] if v.get("hi") is not None else float("inf")
+    hi_w = w["hi"] if w.get("hi") is not None else float("inf")
+    slack = (
+        _ROUNDING * max(abs(v["lo"]), abs(w["lo"]))
+        if v.get("unit") not in ("", None) and not _counted(v)
+        else 0
+    )
+    return v["lo"] <= hi_w + slack and w["lo"] <= hi_v + slack
 
 
-def _date_kind(date: str) -> str:
-    return "weekday" if date.isalpha() else "year" if len(date) == 4 else "day"
+def _counted(v: dict) -> bool:
+    """A count of things (people, shots): exact integers, no rounding slack; measures get slack."""
+    return v.get("unit") == _singular(v.get("noun") or "") and float(v["lo"]).is_integer()
 
 
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else f"{value:g}"
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
+
+
+def _days_overlap(v: dict, w: dict) -> bool:
+    lo_v, hi_v = (v["day"], v["day"]) if v.get("day") else (v["lo"], v["hi"])
+    lo_w, hi_w = (w["day"], w["day"]) if w.get("day") else (w["lo"], w["hi"])
+    return lo_v <= hi_w and lo_w <= hi_v
+
+
+def substitute(text: str, old: dict, new: dict) -> str:
+    """``text`` with the value ``old`` (a value of this text) replaced by the text of ``new``."""
+    return text[: old["start"]] + new["text"] + text[old["end"] :]
+
+
+def difference(kind: str, v: dict, w: dict) -> tuple[str, ...]:
+    """What two values disagree on, as a key one finding is grouped by: for names, the words that
+    differ ("Duncan Rait" / "Duncan Raite" and "Rait" / "Raite" are one dispute); else both keys."""
+    if kind in ("entity_mismatch", "place_mismatch"):
+        words = set(_key(v["text"]).split()) ^ set(_key(w["text"]).split())
+        if words:
+            return tuple(sorted(words))
+    return tuple(sorted((v["key"], w["key"])))
+
+
+def slot(kind: str, v: dict, w: dict) -> str:
+    """What the two values are values of, in a few words ("number of people", "place", "date")."""
+    if kind == "number_mismatch":
+        noun = v.get("noun") or w.get("noun") or ""
+        if noun and _singular(noun) == v.get("unit"):
+            return f"number of {noun}"
+        return f"{v.get('unit')}" if v.get("unit") else "figure"
+    if kind == "place_mismatch":
+        return "place"
+    if kind == "date_mismatch":
+        return "date"
+    return {"PERSON": "person's name", "ORG": "organisation", "NORP": "group"}.get(v.get("label", ""), "name")

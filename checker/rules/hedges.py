@@ -9,14 +9,21 @@ import re
 
 from checker.rules.residue import _first_longest
 
-NAME = "checker.hedges.v1"  # stored results depend on it: bump when a table or rule changes
+NAME = "checker.hedges.v2"  # stored results depend on it: bump when a table or rule changes
 
 # Hedging cues: (canonical form, weight, regex). Weights are hand-set: how much the cue weakens a flat
 # assertion ("may" leaves it open, "did not object" is a far weaker commitment than "agreed").
 _HEDGE_TABLE: tuple[tuple[str, float, str], ...] = (
     ("reportedly", 0.6, r"reportedly"),
     ("allegedly", 0.6, r"allegedly"),
+    ("apparently", 0.5, r"apparently"),
+    ("supposedly", 0.6, r"supposedly"),
+    ("purportedly", 0.6, r"purportedly"),
+    ("seemingly", 0.5, r"seemingly"),
+    ("ostensibly", 0.5, r"ostensibly"),
     ("is said to", 0.6, r"(?:is|are|was|were) said to"),
+    ("is reported to", 0.6, r"(?:is|are|was|were) reported to"),
+    ("claimed that", 0.5, r"claim(?:s|ed)? that|alleg(?:es|ed) that"),  # the writer reports a claim
     ("is believed to", 0.5, r"(?:is|are|was|were) believed to"),
     ("appears to", 0.4, r"appears? to|appeared to"),
     ("seems to", 0.4, r"seems? to|seemed to"),
@@ -27,7 +34,6 @@ _HEDGE_TABLE: tuple[tuple[str, float, str], ...] = (
     ("perhaps", 0.5, r"perhaps"),
     ("likely", 0.3, r"likely"),
     ("unconfirmed", 0.6, r"unconfirmed"),
-    ("according to", 0.2, r"according to"),  # attribution: the writer does not vouch for it
     ("did not object", 0.7, r"(?:did|does|do|has|have) not object(?:ed)?|(?:didn't|doesn't|don't) object"),
     ("did not rule out", 0.7, r"(?:did|does|would|has|have) not rule[sd]? out|(?:didn't|wouldn't) rule out"),
     ("is considering", 0.5, r"(?:is|are|was|were) considering"),
@@ -52,8 +58,44 @@ def find_hedges(text: str) -> list[str]:
         >>> find_hedges("Russia may have reportedly agreed, and did not object.")
         ['may', 'reportedly', 'did not object']
     """
+    return list(dict.fromkeys(canon for _, _, canon in _cues(text)))
+
+
+# "would" after a reporting verb is tense backshift ("said it would meet"), not a hedge; a neutral source
+# ("according to X") is attribution (claims.attribution), not a hedge either.
+_BACKSHIFT = re.compile(
+    r"\b(?:said|told|announced|added|stated|confirmed|explained|wrote|noted|promised|agreed)\b"
+    r"(?:\s+(?:that|on|\w+day))?(?:\s+[\w'’-]+){0,4}\s*$",
+    re.IGNORECASE,
+)
+
+
+def _cues(text: str) -> list[tuple[int, int, str]]:
     found = _first_longest((m.start(), m.end(), canon) for canon, _, rx in _HEDGES for m in rx.finditer(text))
-    return list(dict.fromkeys(canon for _, _, canon in found))
+    return [c for c in found if not (c[2] == "would" and _BACKSHIFT.search(text[max(0, c[0] - 80) : c[0]]))]
+
+
+def without_hedges(text: str) -> str:
+    """The text with its hedging cues cut out, to compare a hedged claim with a flat one.
+
+    Example:
+        >>> without_hedges("A video purportedly showing the strike was shared.")
+        'A video showing the strike was shared.'
+    """
+    for start, end, _ in reversed(_cues(text)):
+        text = (
+            text[:start].rstrip()
+            + (" " if end < len(text) and text[end] != "." else "")
+            + text[end:].lstrip()
+        )
+    return text
+
+
+# Cues that only say the writer does not vouch for a claim (who says so is attribution), as against
+# cues that weaken what is claimed ("did not object" against "agreed").
+EPISTEMIC = frozenset({"reportedly", "allegedly", "apparently", "supposedly", "purportedly", "seemingly",
+                       "ostensibly", "is said to", "is reported to", "is believed to", "appears to", "seems to",
+                       "unconfirmed", "sources say", "it is understood", "claimed that"})  # fmt: skip
 
 
 def hedge_score(cues: list[str]) -> float:

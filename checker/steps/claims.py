@@ -33,18 +33,19 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from checker.config import ClaimConfig
-from checker.rules import attribution, hedges, opposites, residue, worthiness
+from checker.rules import attribution, hedges, opposites, residue, values, worthiness
 from checker.rules.attribution import find_attribution
 from checker.rules.hedges import find_hedges, hedge_score
-from checker.rules.opposites import opposable_families, predicate_frames
+from checker.rules.opposites import predicate_frames
 from checker.rules.residue import _without, find_residue
+from checker.rules.values import anchor, extract_values
 from checker.rules.worthiness import is_check_worthy
 from checker.schemas import CLAIMS, RESIDUE, empty_frame, validate_frame
 
 logger = logging.getLogger(__name__)
 
 # Every rule version a stored claim depends on (the nightly store keys claims by these).
-RULES = (residue.NAME, hedges.NAME, attribution.NAME, worthiness.NAME, opposites.NAME)
+RULES = (residue.NAME, hedges.NAME, attribution.NAME, worthiness.NAME, opposites.NAME, values.NAME)
 
 _BATCH_SIZE = 64
 _PROGRESS_MIN_ARTICLES = 50  # below this a progress bar is noise
@@ -81,19 +82,29 @@ def extract_claims(
         nlp = load_spacy(config.spacy_model)
     ids = [str(a) for a in articles["article_id"]]
     texts = [t if isinstance(t, str) else "" for t in articles["text"]]
+    dates = [str(d) if isinstance(d, str) else "" for d in articles.get("published", [""] * len(ids))]
     residue = [find_residue(t) for t in texts]
     jobs = [(texts[i][s:e], (i, s)) for i, t in enumerate(texts) for s, e in _paragraphs(t, nlp.max_length)]
     logger.info("extracting claims from %d articles (%d paragraphs)", len(texts), len(jobs))
     docs = nlp.pipe(jobs, as_tuples=True, batch_size=_BATCH_SIZE)
     quiet = None if len(texts) >= _PROGRESS_MIN_ARTICLES else True
     rows, reasons, n_sent = [], Counter(), [0] * len(texts)
+    long: dict[int, list[int]] = {}  # article index -> [sentences over the limit, stretches skipped]
     for doc, (i, offset) in tqdm(docs, total=len(jobs), disable=quiet, desc="claims", unit="para"):
-        for sent in _sentences(doc, offset, texts[i], residue[i]):
-            row, reason = _claim_row(ids[i], texts[i], sent, offset, n_sent[i], residue[i], config)
+        sentences = _sentences(doc, offset, texts[i], residue[i])
+        for sent in _bounded(sentences, config.max_sentence_chars, long.setdefault(i, [0, 0])):
+            row, reason = _claim_row(ids[i], texts[i], sent, offset, n_sent[i], residue[i], config, dates[i])
             n_sent[i] += 1
             reasons[reason or "kept"] += 1
             if row is not None:
                 rows.append(row)
+    for i, (n_long, n_skipped) in long.items():
+        if n_long:
+            logger.warning(
+                "article %s: %d sentence(s) longer than max_sentence_chars=%d were split at clause "
+                "punctuation; %d stretch(es) without any were skipped ([claims] max_sentence_chars)",
+                ids[i], n_long, config.max_sentence_chars, n_skipped,
+            )  # fmt: skip
     logger.info("kept %d of %d sentences; %s", reasons["kept"], sum(n_sent), dict(reasons))
     claims = pd.DataFrame(rows, columns=CLAIMS) if rows else empty_frame(CLAIMS)
     res_rows = [(ids[i], texts[i][s:e], s, e, name) for i in range(len(texts)) for s, e, name in residue[i]]
@@ -133,6 +144,38 @@ def _sentences(doc, offset: int, text: str, spans: list[tuple[int, int, str]]) -
         yield previous
 
 
+_CLAUSE_MARKS = frozenset({";", ":", ",", "-", "--", "\u2013", "\u2014"})  # where a clause may end
+
+
+def _bounded(sentences: Iterator, limit: int, stats: list[int]) -> Iterator:
+    """Sentences of at most ``limit`` characters (issue #15: a 3,000-word run-on is no claim).
+
+    A longer sentence is cut after clause punctuation (; : , dashes) into the longest pieces that
+    fit; a stretch with no such mark within ``limit`` characters is skipped up to its next mark.
+    ``stats`` counts [sentences over the limit, stretches skipped].
+    """
+    for sent in sentences:
+        if sent.end_char - sent.start_char <= limit:
+            yield sent
+            continue
+        stats[0] += 1
+        doc, i, end = sent.doc, sent.start, sent.end
+        while i < end:
+            reach, j, cut = doc[i].idx + limit, i, None
+            while j < end and doc[j].idx + len(doc[j]) <= reach:
+                cut = j + 1 if doc[j].text in _CLAUSE_MARKS else cut
+                j += 1
+            if j == end:
+                yield doc[i:end]
+                break
+            if cut is None:
+                stats[1] += 1
+                cut = next((k + 1 for k in range(j, end) if doc[k].text in _CLAUSE_MARKS), end)
+            else:
+                yield doc[i:cut]
+            i = cut
+
+
 def _continues_after_citation(text: str, start: int, end: int, cites: list[tuple[int, int]]) -> bool:
     """Whether text[start:end] opens with citations and is then nothing, or a lower-case continuation."""
     pos = start
@@ -144,7 +187,7 @@ def _continues_after_citation(text: str, start: int, end: int, cites: list[tuple
     return pos > start and (not re.search(r"\w", rest) or rest[0].islower() or rest[0] in ",;:)")
 
 
-def _claim_row(article_id, text, sent, offset, idx, spans, config) -> tuple[dict | None, str]:
+def _claim_row(article_id, text, sent, offset, idx, spans, config, published="") -> tuple[dict | None, str]:
     start, end = _strip(text, sent.start_char + offset, sent.end_char + offset)
     if not _has_words_outside(text, start, end, spans):
         return None, "residue"
@@ -159,9 +202,28 @@ def _claim_row(article_id, text, sent, offset, idx, spans, config) -> tuple[dict
         "claim_id": claim_id, "article_id": article_id, "text": claim, "start": start, "end": end,
         "sentence_idx": idx, "attribution": find_attribution(sent), "hedges": "; ".join(cues),
         "hedge_score": hedge_score(cues), "cluster_id": "",
-        "frames": predicate_frames(sent) if opposable_families(claim) else [],
+        "frames": predicate_frames(sent),
+        "values": _anchored(extract_values(claim, _entities(sent, offset, start, end), published), sent, offset, start),
     }  # fmt: skip
     return row, ""
+
+
+def _anchored(values: list[dict], sent, offset: int, start: int) -> list[dict]:
+    """Each value with the word it attaches to and who or what holds it (checker.rules.values.anchor)."""
+    for v in values:
+        tokens = [t for t in sent if start + v["start"] <= t.idx + offset < start + v["end"]]
+        v.update(anchor(tokens))
+    return values
+
+
+def _entities(sent, offset: int, start: int, end: int) -> list[tuple[str, int, int]]:
+    """The parser's entities inside the claim span, with offsets into the claim text."""
+    found = []
+    for ent in sent.ents:
+        s, e = ent.start_char + offset, ent.end_char + offset
+        if start <= s and e <= end:
+            found.append((ent.label_, s - start, e - start))
+    return found
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

@@ -31,9 +31,14 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
+from tqdm.auto import tqdm
 
 LINK_K = 5  # members a new claim is compared with in a candidate cluster (see join_clusters)
 JOIN_RULE = "checker.nightly_join.v1"
+# Claims above which the neighbour search and the linkage show a tqdm bar (a few seconds of work);
+# disable=None below keeps bars off without a terminal (logs, cron) and on in notebooks.
+PROGRESS_MIN = 20_000
+_SCORE_BLOCK = 20_000_000  # similarities per block: chunk x n float32 (80 MB) and its int64 argpartition
 
 
 def nearest_neighbours(
@@ -42,7 +47,9 @@ def nearest_neighbours(
     """Exact top-k cosine neighbours of each row (vectors must be unit length).
 
     Returns a frame with positional indices ``a`` (query), ``b`` (neighbour, b != a) and
-    ``similarity``, keeping only similarities >= min_similarity. Memory is chunk x n floats.
+    ``similarity``, keeping only similarities >= min_similarity. Memory is chunk x n floats, with
+    chunk lowered so that a block holds at most ``_SCORE_BLOCK`` similarities (a 20 MB corpus has
+    about 130,000 claims: 2,048 rows of them would take 1 GB, and 2 GB more for argpartition).
     """
     n = len(vectors)
     k = min(k, n - 1)
@@ -51,8 +58,10 @@ def nearest_neighbours(
             {"a": pd.Series(dtype=int), "b": pd.Series(dtype=int), "similarity": pd.Series(dtype=float)}
         )
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    chunk = max(64, min(chunk, _SCORE_BLOCK // n))
     rows_a, rows_b, sims = [], [], []
-    for start in range(0, n, chunk):
+    bar = None if n > PROGRESS_MIN else True
+    for start in tqdm(range(0, n, chunk), desc="neighbours", unit="block", disable=bar):
         block = vectors[start : start + chunk] @ vectors.T
         np.fill_diagonal(block[:, start : start + chunk], -np.inf)
         top = np.argpartition(-block, k - 1, axis=1)[:, :k]
@@ -128,7 +137,9 @@ def cluster_claims(
     edges = (nn["a"].to_numpy(int), nn["b"].to_numpy(int), nn["similarity"].to_numpy(float))
     ids = np.asarray(claim_ids, dtype=object)
     out = [""] * n
+    bar = tqdm(total=n, desc="cluster", unit="claim", disable=None if n > PROGRESS_MIN else True)
     for component in _groups(_components(n, edges[0], edges[1])):
+        bar.update(len(component))
         for members in _parts(component, edges, cut + 0.05, max_linkage):
             # claim_id order, so input order never matters; the first member seen is the smallest
             members = members[np.argsort(ids[members], kind="stable")]
@@ -140,6 +151,7 @@ def cluster_claims(
             first: dict[int, str] = {}
             for pos, lab in zip(members, labels, strict=True):
                 out[pos] = "c-" + first.setdefault(int(lab), ids[pos])
+    bar.close()
     return out
 
 

@@ -1,11 +1,12 @@
-"""File-format helpers for the ingest step: bytes and markup in, plain text and metadata out.
+"""File-format helpers for the ingest step: markup in, plain text and metadata out.
 
-Holds the decoding of raw bytes, front matter, markdown-to-text, HTML extraction (trafilatura with an
-lxml fallback), date normalisation, the page-furniture rules behind ``clean_text``, the accepted input
-field names with the helpers that look them up and turn cells into strings, and ``_Record``, the
-article-before-cleaning that a whole .txt/.md/.html file becomes. None of this skips, raises or walks
-folders, so it lives apart from ``checker.steps.ingest``, which owns the inputs, the ``on_error`` policy,
-the JSONL/CSV/DataFrame rows (each can be skipped) and the articles frame.
+Holds front matter, markdown-to-text, HTML extraction (trafilatura with an lxml fallback), date
+normalisation, the page-furniture rules behind ``clean_text``, the feed cut-off rule, the duplicate key,
+the accepted input field names with the helpers that look them up and turn cells into strings, and
+``_Record``, the article-before-cleaning that a whole .txt/.md/.html file becomes. Decoding bytes is
+``checker.steps.decoding``. None of this skips, raises or walks folders, so it lives apart from
+``checker.steps.ingest``, which owns the inputs, the ``on_error`` policy, the JSONL/CSV/DataFrame rows
+(each can be skipped) and the articles frame.
 """
 
 from __future__ import annotations
@@ -23,13 +24,16 @@ import pandas as pd
 
 logger = logging.getLogger(__name__)
 
-_TEXT_KEYS = ("text", "body", "content")
-_KEYS = {  # article field -> accepted input names; the first non-empty one wins
+# "content" and "description" are NewsAPI's names (issue #15): its content is cut at 200 characters
+# with a "[+2140 chars]" marker (see strip_cut_off), its description is a summary, used only alone.
+_TEXT_KEYS = ("text", "body", "content", "description")
+_KEYS = {  # article field -> accepted input names (case-insensitive); the first non-empty one wins
     "article_id": ("id", "article_id"),
     "title": ("title",),
-    "source": ("source",),
-    "url": ("url",),
-    "published": ("published", "date"),
+    "source": ("source",),  # a nested {"id": .., "name": ..} object gives its name (NewsAPI)
+    "url": ("url",),  # not "urlToImage"
+    "published": ("published", "date", "publishedat", "published_at"),
+    "language": ("language",),  # given languages are kept; others are detected (checker.steps.language)
 }
 _FRONT_KEYS = {name: column for column, names in _KEYS.items() for name in names}
 
@@ -116,25 +120,43 @@ def clean_text(text: str) -> tuple[str, list[str]]:
     return "\n".join(kept).strip(), removed
 
 
-def _decode(data: bytes) -> tuple[str | None, str | None]:
-    """Bytes -> (text, None), or (None, why the file was refused)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), None
-        except UnicodeDecodeError:
-            return None, "file has a UTF-16 mark but is not valid UTF-16; re-save it as UTF-8"
-    if b"\x00" in data[:8192]:
-        return None, "file looks binary (NUL bytes in the first 8 KB); pass text, HTML, JSONL or CSV"
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        return None, "file is neither UTF-8 nor cp1252 text; re-save it as UTF-8"
-    logger.info("decoded a file as cp1252 (not valid UTF-8); check it for garbled characters")
-    return text, None
+def strip_cut_off(text: str) -> tuple[str, str]:
+    """Drop a feed's cut-off ending: the "[+2140 chars]" marker and the unfinished sentence before it.
+
+    NewsAPI cuts ``content`` mid-sentence ("fined Harbour Bank 12… [+2140 chars]"); the fragment's
+    figure is wrong, so it must not become a claim.
+
+    Returns:
+        ``(text without the cut-off part, the part removed)``; ``(text, "")`` when there is no marker.
+
+    Example:
+        >>> strip_cut_off("The bank was fined. The regulator fined it 12… [+2140 chars]")
+        ('The bank was fined.', 'The regulator fined it 12… [+2140 chars]')
+    """
+    marker = _CUT_MARKER.search(text)
+    if marker is None:
+        return text, ""
+    head = text[: marker.start()].rstrip()
+    if head.endswith(("…", "...")) or not head.endswith(_SENTENCE_END):
+        ends = list(_SENTENCE_BREAK.finditer(head))
+        head = head[: ends[-1].end()] if ends else ""
+    return head.rstrip(), text[len(head) :].strip()
+
+
+_CUT_MARKER = re.compile(r"\s*\[\+\s?\d+\s*chars?\]\s*\Z", re.IGNORECASE)
+_SENTENCE_END = (".", "!", "?", '"', "”", "’", ")")
+_SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]*(?=\s)")
+_QUOTES = str.maketrans({c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"})
+
+
+def dedup_key(text: str) -> str:
+    """The text as compared for duplicates: case, quote style and spacing do not count.
+
+    Example:
+        >>> dedup_key("“Talks  resume,” he said.") == dedup_key('"talks resume," He said.')
+        True
+    """
+    return " ".join(text.translate(_QUOTES).casefold().split())
 
 
 def _front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -282,7 +304,12 @@ def _pick(obj: Iterable[Any], names: Sequence[str], *, nonempty: bool = False) -
 
 
 def _as_str(value: Any) -> str:
-    """Input cell -> stripped str; missing values -> ""; whole floats (7.0 from NaN columns) -> "7"."""
+    """Input cell -> stripped str; missing values -> ""; whole floats (7.0 from NaN columns) -> "7".
+
+    Dates and datetimes (also pandas Timestamps) become ISO dates ("2025-08-10", the time dropped), so
+    ``published`` is text of one form whatever the input held."""
+    if isinstance(value, dict):  # NewsAPI's "source": {"id": "northern-wire", "name": "Northern Wire"}
+        value = value.get("name")
     if value is None or not pd.api.types.is_scalar(value) or pd.isna(value):
         return ""
     if isinstance(value, datetime):  # also pandas.Timestamp

@@ -1,78 +1,62 @@
-"""Files, folders, JSONL, CSV, HTML or a DataFrame -> the articles frame (no models here).
+"""Files, folders, JSONL, CSV, HTML or a DataFrame -> the articles frame (no models but language ID).
 
 Decisions worth knowing:
 
-- Decoding: a file with a NUL byte in its first 8 KB is binary and skipped, unless it starts with a
-  UTF-16 byte-order mark. Otherwise it is read as UTF-8 (a BOM is dropped), then as cp1252 (logged,
-  as it may give mojibake); a file neither decodes is skipped.
+- Reading paths (folders, decoding, streaming, file limits) is ``checker.steps.readers``; the format
+  helpers (front matter, markdown, HTML, dates, furniture, field names) are ``checker.steps.formats``.
 - Text keeps its line structure: blank-line runs become one paragraph break, single line breaks
   stay, nothing is re-wrapped. HTML blocks become paragraphs.
 - ``source`` defaults to the HTML site name, else the file stem for whole-file articles; rows of
   JSONL, CSV or a DataFrame default to "" so one data file does not look like a single outlet.
 - A title repeated as the first line of an .md or HTML text is dropped from the text.
-- Duplicates (same ``article_id``) go to ``skipped`` but never raise, even with ``on_error="raise"``:
+- A feed's cut-off ending ("fined the bank 12… [+2140 chars]") is dropped and listed in ``removed``.
+- An article longer than ``[ingest] max_article_chars`` is skipped as bad input (step "ingest").
+- Duplicates (same ``article_id``, or the same text up to case, quote style and spacing) are skipped
+  rows of step "duplicate" naming the copy kept; they never raise, even with ``on_error="raise"``:
   syndicated copies are normal data, not broken input.
+- Articles not in ``[ingest] language`` (detected by ``checker.steps.language`` unless the input gives
+  a ``language``) are skipped rows of step "language", counted in one WARNING.
 - For DataFrame rows ``skipped.input`` is "<DataFrame>" and ``skipped.line`` the row's index label.
-
-The format helpers (decoding, front matter, markdown, HTML, dates, furniture, field names)
-are in ``checker.steps.formats``.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
 import logging
 import numbers
 import os
+from collections import Counter
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from checker.config import IngestConfig
-from checker.errors import InputError, SchemaError
-from checker.schemas import ARTICLES, SKIPPED, empty_frame, validate_frame
+from checker.errors import SchemaError
+from checker.schemas import ARTICLE_LANGUAGE, ARTICLES, SKIPPED, empty_frame, validate_frame
 from checker.steps.formats import (
     _FRONT_KEYS,
     _TEXT_KEYS,
     FURNITURE,
     _as_str,
-    _decode,
     _fields,
-    _html_record,
     _normalise_date,
     _pick,
-    _plain_record,
     _Record,
     clean_text,
+    dedup_key,
+    strip_cut_off,
 )
+from checker.steps.language import detect_language
+from checker.steps.readers import SUFFIXES, Problems, path_records
 
 # clean_text and FURNITURE live in checker.steps.formats; re-exported because callers import them from here.
 __all__ = ["FRAME_INPUT", "FURNITURE", "SUFFIXES", "clean_text", "read_articles"]
 
 logger = logging.getLogger(__name__)
 
-SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".csv")
 FRAME_INPUT = "<DataFrame>"
-
-
-class _Problems:
-    """Collects skipped inputs, or raises the first one when on_error == "raise"."""
-
-    def __init__(self, on_error: str) -> None:
-        self.on_error = on_error
-        self.rows: list[dict[str, Any]] = []
-
-    def skip(self, source: str, line: int | None, message: str, *, never_raise: bool = False) -> None:
-        err = InputError(message, source=source, line=line)
-        if self.on_error == "raise" and not never_raise:
-            raise err
-        logger.warning("skipped %s", err)
-        self.rows.append({"input": source, "line": line, "step": "ingest", "error": message})
+_SHOWN = 5  # skipped inputs named in the summary warning
 
 
 def read_articles(
@@ -84,169 +68,126 @@ def read_articles(
 
     Args:
         inputs: a path (a file, or a folder read recursively in path order), a list of paths, or a
-            DataFrame with a ``text`` (or ``body``/``content``) column.
+            DataFrame with a ``text`` (or ``body``/``content``/``description``) column.
         config: reading options; ``on_error="raise"`` raises the first bad input as InputError.
 
     Returns:
-        ``(articles, skipped)`` with columns ``schemas.ARTICLES`` (then a frame's extra columns)
-        and ``schemas.SKIPPED``.
+        ``(articles, skipped)``: articles has columns ``schemas.ARTICLES``, then ``language``, then a
+        frame's extra columns; skipped has ``schemas.SKIPPED``, whose ``step`` says why a row is there
+        ("ingest" bad input, "duplicate", "ignored", "language"; see checker.schemas). A WARNING
+        counts the skipped inputs and names the first few.
 
     Raises:
         SchemaError: a DataFrame has no text column.
-        InputError: with ``on_error="raise"``, the first unreadable input.
+        InputError: a path does not exist or a folder has no article files; with ``on_error="raise"``,
+            also the first unreadable input.
 
     Example:
         >>> frame = pd.DataFrame({"text": ["Officials said the summit will be held in Alaska."]})
         >>> articles, skipped = read_articles(frame)
-        >>> articles.loc[0, "article_id"][:1], len(skipped)
-        ('a', 0)
+        >>> articles.loc[0, "article_id"][:1], articles.loc[0, "language"], len(skipped)
+        ('a', 'en', 0)
     """
     config = config or IngestConfig()
-    problems = _Problems(config.on_error)
+    problems = Problems(config.on_error)
     items = [inputs] if isinstance(inputs, (str, os.PathLike, pd.DataFrame)) else list(inputs)
-    rows: list[dict[str, Any]] = []
-    first_seen: dict[str, str] = {}
-    for item in items:
-        for rec in _records(item, config, problems):
-            row = _finish(rec, config, problems)
-            if row is None:
-                continue
-            if (first := first_seen.get(row["article_id"])) is not None:
-                msg = f"duplicate of article {row['article_id']} from {first}; kept the first one"
-                problems.skip(rec.input, rec.line, msg, never_raise=True)
-                continue
-            first_seen[row["article_id"]] = rec.path or f"{rec.input} row {rec.line}"
-            rows.append(row)
-    if problems.rows:
-        logger.warning("ingest: read %d article(s), skipped %d input(s)", len(rows), len(problems.rows))
+    rows = _unique(_rows(items, config, problems), problems)
+    rows = _in_language(rows, config.language, problems)
+    _log_skipped(len(rows), problems.rows)
     skipped = pd.DataFrame({c: pd.Series([r[c] for r in problems.rows], dtype=object) for c in SKIPPED})
+    columns = [*ARTICLES, ARTICLE_LANGUAGE]
     if not rows:
-        return empty_frame(ARTICLES), skipped
-    extras = list(dict.fromkeys(k for r in rows for k in r if k not in ARTICLES))
-    return pd.DataFrame(rows, columns=ARTICLES + extras), skipped
+        return empty_frame(columns), skipped
+    extras = list(dict.fromkeys(k for r in rows for k in r if k not in columns))
+    return pd.DataFrame(rows, columns=columns + extras), skipped
 
 
-def _records(item: Any, config: IngestConfig, problems: _Problems) -> Iterator[_Record]:
-    if isinstance(item, pd.DataFrame):
-        yield from _frame_records(item)
-        return
-    if not isinstance(item, (str, os.PathLike)):
-        raise TypeError(f"read_articles: expected paths or a DataFrame, got {type(item).__name__}")
-    path = Path(item)
-    if path.is_dir():
-        for file in _walk(path):
-            yield from _file_records(file, str(file), config, problems)
-    elif path.exists():
-        yield from _file_records(path, os.fspath(item), config, problems)
-    else:
-        problems.skip(str(item), None, "path does not exist; check the spelling or pass an existing path")
+def _rows(items: list[Any], config: IngestConfig, problems: Problems) -> Iterator[tuple[_Record, dict]]:
+    """(record, finished row) for each readable article of the inputs, in input order."""
+    for item in items:
+        if isinstance(item, pd.DataFrame):
+            records = _frame_records(item)
+        elif isinstance(item, (str, os.PathLike)):
+            records = path_records(item, config, problems)
+        else:
+            raise TypeError(f"read_articles: expected paths or a DataFrame, got {type(item).__name__}")
+        for rec in records:
+            if (row := _finish(rec, config, problems)) is not None:
+                yield rec, row
 
 
-def _is_folder_doc(name: str) -> bool:
-    """README.md, EXPECTED.md, LICENSE.txt: a folder's own documentation, not an article.
-
-    Only applies when walking a folder; such a file named directly is read like any other.
-    """
-    stem = Path(name).stem
-    return stem.isupper() and stem.replace("_", "").isalpha()
-
-
-def _walk(folder: Path) -> list[Path]:
-    """Supported files under folder, recursively, sorted; hidden files and folders are left out,
-    and so are documentation files with all-capital names (README.md, EXPECTED.md)."""
-    found = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            file = Path(root) / name
-            if name.startswith(".") or file.suffix.lower() not in SUFFIXES or _is_folder_doc(name):
-                logger.debug(
-                    "ignored %s: hidden, a README-style document, or not one of %s", file, ", ".join(SUFFIXES)
-                )
-            else:
-                found.append(file)
-    return sorted(found)
-
-
-def _file_records(path: Path, name: str, config: IngestConfig, problems: _Problems) -> Iterator[_Record]:
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        problems.skip(name, None, f"unsupported file type '{suffix}'; use one of {', '.join(SUFFIXES)}")
-        return
-    try:
-        size = path.stat().st_size
-        data = path.read_bytes() if size <= config.max_bytes else b""
-    except OSError as e:
-        problems.skip(name, None, f"cannot be read ({e.strerror}); check its permissions")
-        return
-    if size > config.max_bytes:
-        problems.skip(name, None, f"file has {size} bytes, over max_bytes; split it or raise the limit")
-        return
-    text, reason = _decode(data)
-    if text is None or not text.strip():
-        problems.skip(name, None, reason or "file is empty; remove it or add the article text")
-        return
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if suffix == ".jsonl":
-        yield from _jsonl_records(text, name, problems)
-    elif suffix == ".csv":
-        yield from _csv_records(text, name, problems)
-    elif suffix in (".html", ".htm"):
-        yield _html_record(text, path, name)
-    else:
-        yield _plain_record(text, path, name, markdown=suffix == ".md")
-
-
-def _jsonl_records(text: str, name: str, problems: _Problems) -> Iterator[_Record]:
-    for n, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
+def _unique(rows: Iterator[tuple[_Record, dict]], problems: Problems) -> list[dict[str, Any]]:
+    """Rows without duplicates: a repeated article_id, or the same text up to case, quotes and spacing."""
+    kept: list[dict[str, Any]] = []
+    first: dict[tuple[str, str], dict[str, Any]] = {}
+    for rec, row in rows:
+        keys = [
+            ("id", row["article_id"]),
+            ("text", hashlib.sha1(dedup_key(row["text"]).encode()).hexdigest()),
+        ]
+        if (seen := next((first[k] for k in keys if k in first), None)) is not None:
+            same = "article_id" if seen["article_id"] == row["article_id"] else "text"
+            where = _where(rec.input, rec.line)
+            msg = (
+                f"{where} repeats the {same} of article {seen['article_id']} read from {seen['_where']}; "
+                f"kept {seen['_where']}, left this copy out"
+            )
+            problems.skip(rec.input, rec.line, msg, step="duplicate")
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            problems.skip(name, n, f"not valid JSON ({e.msg}); fix or remove this line")
+        for key in keys:
+            first.setdefault(key, row)
+        kept.append(row)
+    return kept
+
+
+def _in_language(rows: list[dict[str, Any]], wanted: str, problems: Problems) -> list[dict[str, Any]]:
+    """Rows in the wanted language (all when wanted is ""); others become skipped rows, in one WARNING."""
+    kept, other = [], Counter()
+    for row in rows:
+        row[ARTICLE_LANGUAGE] = row[ARTICLE_LANGUAGE] or detect_language(row["text"])
+        if not wanted or row[ARTICLE_LANGUAGE] == wanted:
+            kept.append(row)
             continue
-        if not isinstance(obj, dict):
-            problems.skip(name, n, f"a JSON {type(obj).__name__}; each line must be an object with 'text'")
-        elif (rec := _row_record(obj, name, n, problems)) is not None:
-            yield rec
+        other[row[ARTICLE_LANGUAGE]] += 1
+        msg = (
+            f"the article is in '{row[ARTICLE_LANGUAGE]}', not '{wanted}'; the claim rules are English-only "
+            '(set [ingest] language = "" to keep it)'
+        )
+        problems.skip(row["_input"], row["_line"], msg, step="language")
+    if other:
+        names = [_where(r["input"], r["line"]) for r in problems.rows if r["step"] == "language"]
+        counts = ", ".join(f"{code}: {n}" for code, n in other.most_common())
+        total = sum(other.values())
+        logger.warning(
+            "skipped %d article(s) not in '%s' (%s): %s", total, wanted, counts, _first(names[:20], total)
+        )
+    for row in rows:
+        del row["_input"], row["_line"], row["_where"]
+    return kept
 
 
-def _csv_records(text: str, name: str, problems: _Problems) -> Iterator[_Record]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header: list[str] | None = None
-    end = 0  # file line where the previous record ended, so multi-line records are numbered right
-    try:
-        for row in reader:
-            start, end = end + 1, reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            if header is None:
-                header = [cell.strip() for cell in row]
-                if _pick(header, _TEXT_KEYS) is None:
-                    msg = (
-                        f"CSV has no text column (it has {header}); add a 'text' (or 'body'/'content') column"
-                    )
-                    problems.skip(name, start, msg)
-                    return
-            elif len(row) > len(header):
-                msg = f"row has {len(row)} fields, the header {len(header)}; quote fields with commas"
-                problems.skip(name, start, msg)
-            else:
-                cells = dict(zip(header, row + [""] * (len(header) - len(row)), strict=True))
-                if (rec := _row_record(cells, name, start, problems)) is not None:
-                    yield rec
-    except csv.Error as e:
-        problems.skip(name, end + 1, f"CSV parse error ({e}); fix the file, the rest was not read")
+def _log_skipped(n_read: int, skipped: list[dict[str, Any]]) -> None:
+    """One WARNING that counts the skipped inputs by reason and names the first few."""
+    if not skipped:
+        return
+    steps = Counter(r["step"] for r in skipped)
+    shown = [f"{_where(r['input'], r['line'])} ({r['error']})" for r in skipped[:_SHOWN]]
+    logger.warning(
+        "ingest: read %d article(s), left out %d input(s) (%s): %s",
+        n_read,
+        len(skipped),
+        ", ".join(f"{step}: {n}" for step, n in steps.items()),
+        _first(shown, len(skipped)),
+    )
 
 
-def _row_record(obj: dict[str, Any], name: str, n: int, problems: _Problems) -> _Record | None:
-    key = _pick(obj, _TEXT_KEYS, nonempty=True)
-    if key is None:
-        msg = "the text field is empty" if _pick(obj, _TEXT_KEYS) else f"no 'text' field (it has {list(obj)})"
-        problems.skip(name, n, msg + "; add the article text or drop the row")
-        return None
-    return _Record(text=str(obj[key]), input=name, line=n, path=f"{name}:{n}", fields=_fields(obj))
+def _where(source: str, line: int | None) -> str:
+    return source + (f" line {line}" if line is not None else "")
+
+
+def _first(names: list[str], total: int) -> str:
+    """The names, then how many more there are of total."""
+    return "; ".join(names) + (f"; and {total - len(names)} more" if total > len(names) else "")
 
 
 def _frame_records(frame: pd.DataFrame) -> Iterator[_Record]:
@@ -272,9 +213,17 @@ def _frame_records(frame: pd.DataFrame) -> Iterator[_Record]:
         )
 
 
-def _finish(rec: _Record, config: IngestConfig, problems: _Problems) -> dict[str, Any] | None:
-    """Clean, check the length, assign the id: one output row, or None when skipped."""
+def _finish(rec: _Record, config: IngestConfig, problems: Problems) -> dict[str, Any] | None:
+    """Check the size, clean, check the length, assign the id: one output row, or None when skipped."""
+    if len(rec.text) > config.max_article_chars:
+        msg = (
+            f"article has {len(rec.text):,} characters, over the limit of {config.max_article_chars:,}; "
+            f"split it, or raise [ingest] max_article_chars = {len(rec.text)} in the config file"
+        )
+        problems.skip(rec.input, rec.line, msg)
+        return None
     text, removed = clean_text(rec.text)
+    text, cut = strip_cut_off(text)
     if len(text) < config.min_chars:
         what = f"only {len(text)} characters of text" if text else "no text"
         msg = f"{what} after cleaning (min_chars={config.min_chars}); check the input holds the article body"
@@ -289,6 +238,10 @@ def _finish(rec: _Record, config: IngestConfig, problems: _Problems) -> dict[str
         "published": _normalise_date(f.get("published", "")),
         "path": rec.path,
         "text": text,
-        "removed": rec.removed + removed,
+        "removed": rec.removed + removed + ([cut] if cut else []),
+        ARTICLE_LANGUAGE: f.get("language", "").lower(),
+        "_input": rec.input,
+        "_line": rec.line,
+        "_where": rec.path or f"{rec.input} row {rec.line}",  # names the kept copy in duplicate messages
     }
     return row | rec.extra

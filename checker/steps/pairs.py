@@ -25,12 +25,14 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
+from tqdm.auto import tqdm
 
 from checker.config import PairConfig
 from checker.schemas import validate_frame
 
 PAIR_COLUMNS = ["claim_a", "claim_b", "article_a", "article_b", "similarity", "kind"]
 _WORD = re.compile(r"[a-z0-9]+")
+PROGRESS_MIN = 20_000  # texts above which the lexical search shows a tqdm bar (a few seconds of work)
 
 
 def _stems(text: str) -> list[str]:
@@ -57,7 +59,8 @@ def lexical_neighbours(texts: Sequence[str], k: int, *, min_similarity: float = 
         return empty
     chunk = max(64, 20_000_000 // n)  # dense score block of at most ~160 MB
     parts = []
-    for start in range(0, n, chunk):
+    bar = None if n > PROGRESS_MIN else True  # None: tqdm shows it on a terminal and in notebooks
+    for start in tqdm(range(0, n, chunk), desc="lexical neighbours", unit="block", disable=bar):
         block = (matrix[start : start + chunk] @ matrix.T).toarray()
         rows = np.arange(block.shape[0])
         block[rows, rows + start] = -1.0

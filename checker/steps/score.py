@@ -6,7 +6,9 @@ frames, checker.rules.opposites). Rules never parse again: they read the ``frame
 step wrote.
 
 Example:
-    >>> import pandas as pd
+    >>> import numpy as np
+import numpy as np
+import pandas as pd
     >>> claims = pd.DataFrame({"claim_id": ["k1", "k2"], "text": ["a", "b"],
     ...     "frames": [[("consent", 1, "russia", "plan", "accepted")],
     ...                [("consent", -1, "russia", "plan", "rejected")]]})
@@ -18,15 +20,16 @@ from __future__ import annotations
 
 import logging
 
+import numpy as np
 import pandas as pd
 
 from checker.models.nli import NLIScorer
-from checker.rules import attribution, opposites
+from checker.rules import attribution, copies, details, opposites, values
 
 logger = logging.getLogger(__name__)
 
 # Every rule version a stored pair result depends on (the nightly store keys scores by these).
-RULES = (attribution.NAME, opposites.NAME)
+RULES = (attribution.NAME, opposites.NAME, details.NAME, values.NAME, copies.NAME)
 
 
 def score_pairs(
@@ -46,11 +49,21 @@ def score_pairs(
     a, b = text.loc[out["claim_a"]].tolist(), text.loc[out["claim_b"]].tolist()
     stream = pd.DataFrame({"premise": a + b, "hypothesis": b + a})
     unique = stream.drop_duplicates(ignore_index=True)
-    scored = scorer.predict(unique["premise"].tolist(), unique["hypothesis"].tolist())
-    if "truncated" not in scored:
-        scored = scored.assign(truncated=False)
+    # near-copies never reach the model: equivalent by rule (checker.rules.copies)
+    copy = np.array(
+        [copies.near_copy(p, h) for p, h in zip(unique["premise"], unique["hypothesis"], strict=True)]
+    )
+    scored = pd.DataFrame({"entailment": 1.0, "neutral": 0.0, "contradiction": 0.0, "truncated": False},
+                          index=unique.index)  # fmt: skip
+    if (~copy).any():
+        found = scorer.predict(
+            unique.loc[~copy, "premise"].tolist(), unique.loc[~copy, "hypothesis"].tolist()
+        )
+        found = found.assign(truncated=found["truncated"] if "truncated" in found else False)
+        for col in ("entailment", "neutral", "contradiction", "truncated"):
+            scored.loc[~copy, col] = found[col].to_numpy(dtype=scored[col].dtype)
     scored = stream.merge(
-        pd.concat([unique, scored.reset_index(drop=True)], axis=1),
+        pd.concat([unique, scored], axis=1),
         on=["premise", "hypothesis"],
         how="left",
         validate="many_to_one",
@@ -82,3 +95,43 @@ def pair_rules(pairs: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
         for a, b in zip(out["claim_a"], out["claim_b"], strict=True)
     ]
     return out
+
+
+def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) -> list[list[dict]]:
+    """Per pair, its candidate detail mismatches, each tested for "same fact" by NLI.
+
+    For each candidate (checker.rules.details.differences), claim b's value is replaced by claim a's
+    (``substitute``) and NLI scores a against the edited b in both directions: two claims that differ
+    only in that value then say the same thing (high entailment), while two different facts that
+    happen to share a kind of value do not ("this quake killed 10" vs "the 2004 quake killed 612").
+    Returns, per pair, a list of dicts: kind, slot, a and b (the two values), p_ab and p_ba (entailment
+    of the edited pair). Pairs without candidates cost nothing.
+    """
+    stated = dict(zip(claims["claim_id"], claims["values"], strict=True)) if "values" in claims else {}
+    texts = dict(zip(claims["claim_id"], claims["text"], strict=True))
+    found: list[list[dict]] = []
+    premises, hypotheses = [], []
+    for a, b in zip(pairs["claim_a"], pairs["claim_b"], strict=True):
+        entries = []
+        for kind, va, vb in details.differences(stated.get(a) or [], stated.get(b) or []):
+            edited = details.substitute(texts[b], vb, va)
+            premises += [texts[a], edited]
+            hypotheses += [edited, texts[a]]
+            entries.append({
+                "kind": kind, "slot": details.slot(kind, va, vb), "a": _brief(va), "b": _brief(vb),
+                "misspelt": details.misspelt(va, vb), "same_slot": details.same_slot(va, vb),
+                "difference": list(details.difference(kind, va, vb)),
+            })  # fmt: skip
+        found.append(entries)
+    if premises:
+        probs = scorer.predict(premises, hypotheses)["entailment"].to_numpy()
+        flat = iter(probs)
+        for entries in found:
+            for entry in entries:
+                entry["p_ab"], entry["p_ba"] = round(float(next(flat)), 4), round(float(next(flat)), 4)
+    return found
+
+
+def _brief(value: dict) -> dict:
+    """What a finding needs of a value: kind, text, key, offsets in the claim."""
+    return {k: value[k] for k in ("kind", "text", "key", "start", "end") if k in value}

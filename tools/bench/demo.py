@@ -1,7 +1,8 @@
 """Compare a checker run on data/demo with data/demo/expected.json (the team's answer key).
 
 Used by tests/test_e2e.py and tools/bench/quality.py. Rules (also in expected.json's description):
-a finding entry is matched by a finding of that kind whose claims come from every outlet in
+a finding entry is matched by a finding of that kind (a single_source entry by a claim of that
+status in one of ``articles``) whose claims come from every outlet in
 ``articles`` and from at least one in ``partners``, with every ``must_contain`` substring in one of
 its claims; an agreeing pair must never be related as a contradiction nor stand on opposite sides of a
 contradiction or detail-mismatch finding (claims of a detail finding carry the ``value`` they state).
@@ -17,14 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from checker.schemas import CONFLICT_KINDS as _KINDS
+
 EXPECTED = Path(__file__).resolve().parents[2] / "data" / "demo" / "expected.json"
-CONFLICT_KINDS = {
-    "contradiction",
-    "intra_article_conflict",
-    "entity_mismatch",
-    "number_mismatch",
-    "date_mismatch",
-}
+CONFLICT_KINDS = set(_KINDS) - {"stronger_claim"}
 
 
 def _sources(finding: dict, source_of: dict[str, str]) -> set[str]:
@@ -43,6 +40,15 @@ def _matches(entry: dict, finding: dict, source_of: dict[str, str]) -> bool:
     return all(any(s in t for t in texts) for s in entry.get("must_contain", []))
 
 
+def _single_source(entry: dict, claims: pd.DataFrame, source_of: dict[str, str]) -> bool:
+    alone = claims[claims["status"] == "single_source"]
+    return any(
+        source_of.get(c.article_id, c.article_id) in entry["articles"]
+        and all(s in c.text for s in entry.get("must_contain", []))
+        for c in alone.itertuples()
+    )
+
+
 def compare(
     findings: list[dict],
     claims: pd.DataFrame,
@@ -56,7 +62,10 @@ def compare(
     allowed = expected["findings"] + expected.get("may_also_find", [])
     found, missed = [], []
     for entry in expected["findings"]:
-        hit = next((f for f in findings if _matches(entry, f, source_of)), None)
+        if entry["kind"] == "single_source":  # a claim status, not a finding: one outlet's claim alone
+            hit = _single_source(entry, claims, source_of)
+        else:
+            hit = next((f for f in findings if _matches(entry, f, source_of)), None)
         (found if hit else missed).append(entry)
     spurious = [
         f

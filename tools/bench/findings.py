@@ -195,6 +195,7 @@ def score_findings(
             "story": f.get("story", ""),
             "claims": [f"{c.get('article_id')}: {_short(c.get('text', ''))}" for c in claims[:2]],
             "explanation": _short(f.get("explanation", ""), 240),
+            "evidence": f.get("why", "") if isinstance(f.get("why", ""), str) else "",
         }
         if not true_hits:
             looks = [gold_rows[i] for i in hit if not truth[i]]
@@ -339,7 +340,10 @@ def markdown(report: dict[str, Any]) -> str:
     ]
     for f in s["false_alarms"]:
         why = f"; looks like: {' | '.join(f['gold_false'])}" if f.get("gold_false") else ""
-        lines.append(f"- **{f['kind']}** ({f['story']}): {' vs '.join(f['claims'])}. {f['explanation']}{why}")
+        evidence = f" [{f['evidence']}]" if f.get("evidence") else ""
+        lines.append(
+            f"- **{f['kind']}** ({f['story']}): {' vs '.join(f['claims'])}. {f['explanation']}{evidence}{why}"
+        )
     lines += ["", f"## Right pair, other kind ({len(s['wrong_kind'])})", ""]
     for f in s["wrong_kind"]:
         lines.append(

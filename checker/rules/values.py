@@ -1,0 +1,334 @@
+"""The checkable values a claim states: names, places, figures (with bounds and units) and dates.
+
+A value is a dict (JSON-ready, stored with the claim): ``kind`` (name | place | number | date),
+``text`` (as written), ``start``/``end`` (offsets in the claim), ``key`` (normalised, for equality),
+and per kind:
+
+- name / place: ``label`` (spaCy entity label). Names come from the parser's entities (PERSON, ORG,
+  NORP, EVENT; places GPE, LOC, FAC), so capitalised headline verbs, rank abbreviations and sentence
+  starts are not names.
+- number: ``lo``/``hi`` (an interval: "at least 30" is [30, inf), "between 30 and 40" is [30, 40],
+  "about 25" is [22.5, 27.5], "dozens" is [24, 99]), ``unit`` (a pint unit such as "kilometer" after
+  conversion to base form, or the counted noun, "people"), ``noun`` (the word counted or measured).
+- date: ``day`` (ISO date when it can be resolved, relative words against the article's published
+  date: "on Monday", "last week" -> a window), ``lo``/``hi`` (ISO day bounds), or ``weekday`` /
+  ``year`` when that is all that is said.
+
+Libraries: pint converts units (km / miles / feet / metres), number-parser reads number words,
+dateparser resolves relative dates against ``published``. Each is loaded on first use.
+
+Example:
+    >>> [v["key"] for v in extract_values("At least 30 people were hurt about 15 miles north of Homs.")]
+    ['>=30 people', '13.5-16.5 mile']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+from typing import Any
+
+NAME = "checker.values.v1"
+
+NAME_LABELS = {"PERSON": "name", "ORG": "name", "NORP": "name", "EVENT": "name", "GPE": "place",
+               "LOC": "place", "FAC": "place"}  # fmt: skip
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december"]  # fmt: skip
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")  # fmt: skip
+_DATE = re.compile(
+    rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{_MONTH})\.?|(?P<m2>{_MONTH})\.?\s+(?P<d2>\d{{1,2}})"
+    rf"(?:st|nd|rd|th)?\b)(?:,?\s+(?P<y>\d{{4}}))?"
+    rf"|\b(?P<rel>(?:on\s+|last\s+|this\s+|next\s+)?(?P<wd>{'|'.join(WEEKDAYS)})|yesterday|today|tonight|"
+    r"last\s+(?:week|month|year)|this\s+(?:week|month)|(?:a|one|two|three)\s+(?:days?|weeks?)\s+ago)\b",
+    re.IGNORECASE,
+)
+_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+          "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred "
+          "dozen").split()  # fmt: skip
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + "|".join(_WORDS)
+_NUMBER = re.compile(
+    r"(?P<vague>dozens|scores|hundreds|thousands)\s+of\s+(?P<vnoun>[a-z]+)|"
+    r"(?P<bound>at\s+least|more\s+than|over|nearly|almost|about|around|approximately|roughly|some|up\s+to|"
+    r"fewer\s+than|less\s+than|under|as\s+many\s+as|an\s+estimated|estimated)?\s*"
+    r"(?:(?P<between>between)\s+)?(?<![\w.,/:])(?P<num>" + _NUM + r")(?![\d,]*\d)(?!:\d)"
+    r"(?:(?P<glued>km|m|ft|mi|kg|lbs?|cm|mm)\b|(?![a-z]))"
+    r"(?:\s*(?:-|to|and)\s*(?P<num2>" + _NUM + r")(?![\w]))?"
+    r"(?:\s+(?P<scale>thousand|million|billion|trillion))?(?:\s*(?P<pct>%|per\s?cent|percent))?"
+    r"(?:[\s-]+(?P<noun>(?:[a-z]+-)?[a-z]+))?",
+    re.IGNORECASE,
+)
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_VAGUE = {"dozens": (24, 99), "scores": (40, 200), "hundreds": (200, 999), "thousands": (2000, 9999)}
+# How much an approximate figure may be off, and a bound's interval (fraction of the value).
+_APPROX = {"nearly": (0.85, 1.0), "almost": (0.85, 1.0), "about": (0.9, 1.1), "around": (0.9, 1.1),
+           "approximately": (0.9, 1.1), "roughly": (0.9, 1.1), "some": (0.9, 1.1), "an estimated": (0.8, 1.2),
+           "estimated": (0.8, 1.2)}  # fmt: skip
+_LOWER = {"at least", "more than", "over"}
+_UPPER = {"up to", "fewer than", "less than", "under", "as many as"}
+# Figures that are not counts of something disputable: clock times, ages in "36-year-old", ordinals.
+_NOT_COUNTED = re.compile(r"^(?:years?|old|am|pm|a|p|st|nd|rd|th|gmt|edt|est|bst|utc)$")
+_AGE = re.compile(r"^years?-old$")
+
+
+def extract_values(text: str, entities: list[tuple[str, int, int]] | None = None,
+                   published: str = "") -> list[dict[str, Any]]:  # fmt: skip
+    """Values stated in ``text``, left to right (see the module docstring).
+
+    Args:
+        text: the claim.
+        entities: (label, start, end) spaCy entities inside the claim (offsets into ``text``); names
+            and places come only from these. None: no names.
+        published: the article's date (ISO, may be ""), for relative dates.
+    """
+    out: list[dict[str, Any]] = []
+    taken: list[tuple[int, int]] = []
+    for m in _DATE.finditer(text):
+        value = _date_value(m, published)
+        if value:
+            end = m.end() - (m.group(0).endswith(".") and not re.search(r"\b[A-Z][a-z]{2,3}\.$", m.group(0)))
+            out.append(
+                {"kind": "date", "text": text[m.start() : end], "start": m.start(), "end": end, **value}
+            )
+            taken.append(m.span())
+    for label, start, end in entities or []:
+        kind = NAME_LABELS.get(label)
+        surface = text[start:end].strip(" '’\"")
+        if kind and surface and not _inside(start, taken) and re.search(r"[A-Z]", surface):
+            out.append({"kind": kind, "text": surface, "start": start, "end": start + len(surface),
+                        "label": label, "key": name_key(surface)})  # fmt: skip
+            taken.append((start, end))
+    for m in _NUMBER.finditer(text):
+        if _inside(m.start("num") if m.group("num") else m.start(), taken):
+            continue
+        value = _number_value(m)
+        if value:
+            raw = m.group(0)[: m.end("glued") - m.start()] if m.group("glued") else m.group(0)
+            start = m.start() + len(raw) - len(raw.lstrip())
+            out.append({"kind": "number", "text": raw.strip(), "start": start, "end": start + len(raw.strip()),
+                        **value})  # fmt: skip
+    return sorted(out, key=lambda v: v["start"])
+
+
+_CLIMB = ("prep", "pobj", "pcomp", "npadvmod", "nummod", "quantmod", "compound", "appos")
+_CHAIN = ("xcomp", "advcl", "pcomp", "conj", "ccomp", "acl", "relcl", "prep", "pobj")
+
+
+def anchor(tokens: list) -> dict[str, str]:
+    """Where a value sits in its sentence's parse: ``anchor``, the lemma of the word it attaches to
+    (the verb of "fell 60 metres", the person of "31-year-old Robert Buckley"), and ``holder``, who or
+    what the value is of (that verb's subject, or that noun, as its entity text when it is one).
+
+    Two values fill the same slot when both agree (checker.rules.details.same_slot). ``tokens`` are the
+    spaCy tokens of the value; an empty list gives empty strings.
+    """
+    if not tokens:
+        return {"anchor": "", "holder": ""}
+    inside = {t.i for t in tokens}
+    root = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[0])
+    head = root.head
+    while head.pos_ == "ADP" and head.head.i != head.i:  # "fell 60 metres from": the verb, not "from"
+        head = head.head
+    while head.dep_ in ("compound", "appos") and head.head.i != head.i:  # "Englishman Robert Buckley"
+        head = head.head
+    if head.pos_ in ("NOUN", "PROPN"):
+        return {"anchor": head.lemma_.lower(), "holder": _entity_text(head)}
+    verb, steps = head, 0
+    while (
+        not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) and verb.dep_ in _CHAIN and steps < 4
+    ):
+        verb, steps = verb.head, steps + 1
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return {"anchor": head.lemma_.lower(), "holder": _entity_text(subject) if subject is not None else ""}
+
+
+def _entity_text(token) -> str:
+    """The entity a token is part of, as written, else its lemma ("Robert Buckley", "climber")."""
+    if token.ent_type_ and token.ent_iob_ in ("B", "I"):
+        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        if ent is not None:
+            return ent.text
+    return token.lemma_.lower() if token.pos_ != "PRON" else ""
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def name_key(name: str) -> str:
+    """A spelling-insensitive key: "U.S." / "US", "Jong-un" / "Jong Un", "Rahman's" / "Rahman"."""
+    name = re.sub(r"['’]s?$", "", name.strip())
+    return (
+        re.sub(r"[\s.\-’']+", " ", name.lower()).strip().replace(" ", "")
+        if len(name) <= 6
+        else re.sub(r"[\s.\-’']+", " ", name.lower()).strip()
+    )
+
+
+def _to_float(raw: str) -> float | None:
+    raw = raw.lower().replace(",", "")
+    if raw in _WORDS:
+        return float(_number_words(raw))
+    try:
+        return float(raw)
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=256)
+def _number_words(word: str) -> int:
+    from number_parser import parse_number
+
+    return 12 if word == "dozen" else int(parse_number(word) or 0)
+
+
+def _number_value(m: re.Match) -> dict[str, Any] | None:
+    if m.group("vague"):
+        lo, hi = _VAGUE[m.group("vague").lower()]
+        noun = m.group("vnoun").lower()
+        return {"lo": lo, "hi": hi, "unit": _singular(noun), "noun": noun, "key": f"{lo}-{hi} {_singular(noun)}",
+                "exact": False}  # fmt: skip
+    value = _to_float(m.group("num"))
+    if value is None:
+        return None
+    scale = _SCALE.get((m.group("scale") or "").lower(), 1.0)
+    value *= scale
+    noun = (m.group("glued") or m.group("noun") or "").lower()
+    if noun in _function_words() and not m.group("glued"):
+        noun = ""  # "30 and 40 were injured": the word after the figure is not what it counts
+    if m.group("pct"):
+        unit = "%"
+    elif _AGE.match(noun):
+        unit, noun = "age", "age"  # "32-year-old": an age (the same person's age is one slot)
+    elif _NOT_COUNTED.match(noun) or (re.fullmatch(r"\d{4}", m.group("num")) and 1800 <= value <= 2100):
+        return None  # ages, clock times and bare years are not compared as figures
+    else:
+        unit, factor = _unit(noun)
+        value *= factor
+    bound = re.sub(r"\s+", " ", (m.group("bound") or "").lower())
+    lo = hi = value
+    if m.group("num2"):
+        second = _to_float(m.group("num2"))
+        if second is None or second * scale <= value:
+            return None  # "24-7", a score "2-1": not a range
+        hi = second * scale * (_unit(noun)[1] if unit not in ("%",) else 1.0)
+    elif bound in _LOWER:
+        hi = math.inf
+    elif bound in _UPPER:
+        lo = 0.0
+    elif bound in _APPROX:
+        f_lo, f_hi = _APPROX[bound]
+        lo, hi = value * f_lo, value * f_hi
+    exact = lo == hi
+    key = f"{_fmt(lo)}" if exact else f">={_fmt(lo)}" if hi == math.inf else f"{_fmt(lo)}-{_fmt(hi)}"
+    return {"lo": lo, "hi": hi if hi != math.inf else None, "unit": unit, "noun": noun,
+            "key": f"{key} {unit}".strip(), "exact": exact}  # fmt: skip
+
+
+@functools.lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "were", "was", "percent"}
+
+
+@functools.lru_cache(maxsize=1024)
+def _unit(noun: str) -> tuple[str, float]:
+    """(unit name, factor to it): lengths and masses in one base unit each so km and miles compare."""
+    if not noun:
+        return "", 1.0
+    base = {"[length]": "mile", "[mass]": "kilogram", "[time]": "minute", "[speed]": "mph"}
+    try:
+        registry = _registry()
+        quantity = registry.Quantity(1.0, noun)
+        for dim, target in base.items():
+            if quantity.dimensionality == registry.get_dimensionality(dim) if dim != "[speed]" else False:
+                return target, float(quantity.to(target).magnitude)
+        return str(quantity.units), 1.0
+    except Exception:  # noqa: BLE001 - any word pint does not know is a counted noun
+        return _singular(noun), 1.0
+
+
+@functools.lru_cache(maxsize=1)
+def _registry():
+    import pint
+
+    return pint.UnitRegistry()
+
+
+def _singular(word: str) -> str:
+    word = word.lower()
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:.4g}"
+
+
+def _date_value(m: re.Match, published: str) -> dict[str, Any] | None:
+    base = _published(published)
+    if m.group("rel") or (m.group(0).lower() in ("yesterday", "today", "tonight")) or m.group("wd"):
+        phrase = m.group(0).lower()
+        weekday = m.group("wd")
+        if base is None:
+            return {"weekday": weekday.lower(), "key": weekday.lower()} if weekday else None
+        day = _resolve(phrase.removeprefix("on ").strip(), base)
+        if day is None:
+            return {"weekday": weekday.lower(), "key": weekday.lower()} if weekday else None
+        if "week" in phrase or "month" in phrase:  # a window, not a day
+            span = 7 if "week" in phrase and "ago" not in phrase else 31 if "month" in phrase else 3
+            lo, hi = (
+                day - dt.timedelta(days=span - 1 if "week" in phrase else 0),
+                day + dt.timedelta(days=span),
+            )
+            return {"lo": lo.isoformat(), "hi": hi.isoformat(), "key": f"{lo.isoformat()}..{hi.isoformat()}"}
+        return {"day": day.isoformat(), "key": day.isoformat()}
+    month = m.group("m1") or m.group("m2")
+    number = int(m.group("d1") or m.group("d2"))
+    index = next(i for i, name in enumerate(MONTHS) if name.startswith(month.lower()[:3])) + 1
+    if number > 31:
+        return None
+    year = int(m.group("y")) if m.group("y") else (base.year if base else None)
+    if year is None:
+        return {"key": f"{index:02d}-{number:02d}", "day": None}
+    try:
+        day = dt.date(year, index, number)
+    except ValueError:
+        return None
+    if not m.group("y") and base is not None and day > base + dt.timedelta(days=7):
+        day = day.replace(year=day.year - 1)  # "Dec. 30" in a January article is last year's
+    return {"day": day.isoformat(), "key": day.isoformat()}
+
+
+@functools.lru_cache(maxsize=256)
+def _published(published: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(published)[:10]) if published else None
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve(phrase: str, base: dt.date) -> dt.date | None:
+    """A relative date phrase as a day, counted back from the article's date (news reports the past)."""
+    if phrase in ("today", "tonight"):
+        return base
+    if phrase == "yesterday":
+        return base - dt.timedelta(days=1)
+    words = phrase.split()
+    if words[-1] in WEEKDAYS and len(words) <= 2:
+        back = (base.weekday() - WEEKDAYS.index(words[-1])) % 7
+        if words[0] == "last" and back == 0:
+            back = 7
+        return base - dt.timedelta(days=back)  # "on Monday" in a Monday article is that day
+    import dateparser
+
+    found = dateparser.parse(
+        phrase,
+        languages=["en"],
+        settings={"RELATIVE_BASE": dt.datetime.combine(base, dt.time()), "PREFER_DATES_FROM": "past"},
+    )
+    return found.date() if found else None

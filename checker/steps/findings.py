@@ -1,0 +1,220 @@
+"""Labelled pairs -> findings: one row per disputed fact, with its slot, values, evidence and explanation.
+
+The one home of finding rows and their English. Numbers come from checker.steps.relations (relation
+labels, overclaims) and from the pair step's detail checks (``pairs.details``); here they become:
+
+- ``contradiction`` / ``intra_article_conflict``: pairs labelled contradiction, grouped per pair of
+  clusters (one disputed fact, however many outlets take each side);
+- ``stronger_claim``: one outlet states more than another supports (relations.overclaims);
+- ``entity_mismatch`` / ``place_mismatch`` / ``number_mismatch`` / ``date_mismatch``: a detail check
+  that passed: the two claims say the same thing once one value replaces the other (NLI, both
+  directions, ``RelationConfig.same_fact_threshold``), so the values fill the same slot of the same fact;
+  grouped per (kind, slot, values), so a misspelling repeated in six sentences is one finding;
+- ``generated_residue``: placeholder citations and assistant boilerplate, per article and pattern.
+
+A finding's id is the disputed fact (kind and the clusters or values in dispute), not its set of
+outlets: an outlet joining a dispute updates the finding instead of replacing it.
+
+Example:
+    >>> frame([], pd.DataFrame(columns=["claim_id", "article_id", "text", "start", "end"])).empty
+    True
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from checker.config import RelationConfig
+from checker.schemas import FINDING_KINDS, FINDINGS, empty_frame
+
+DETAIL_KINDS = ("entity_mismatch", "place_mismatch", "number_mismatch", "date_mismatch")
+_DETAIL_WORDS = {
+    "entity_mismatch": "names differ",
+    "place_mismatch": "places differ",
+    "number_mismatch": "figures differ",
+    "date_mismatch": "dates differ",
+}
+
+
+def pair_findings(
+    pairs: pd.DataFrame, claims: pd.DataFrame, articles: pd.DataFrame, config: RelationConfig | None = None
+) -> list[dict]:
+    """Findings of labelled pairs (see the module docstring); dicts with kind, score, cluster_id,
+    slot, why, explanation and the claim ``ids`` (detail findings also ``values`` per claim)."""
+    from checker.steps.relations import overclaims
+
+    config = config or RelationConfig()
+    by_id = {r.claim_id: r for r in claims.itertuples(index=False)}  # plain lookups: pandas .loc is slow
+    arts = articles.set_index("article_id")["source"].to_dict()
+    grouped: dict[tuple, dict] = {}
+    over = overclaims(pairs, claims, config).to_numpy() if len(pairs) else []
+    for p, is_overclaim in zip(pairs.itertuples(), over, strict=True):
+        a, b = by_id[p.claim_a], by_id[p.claim_b]
+        details = getattr(p, "details", None)
+        checks = [d for d in details if _same_fact(d, config)] if isinstance(details, list) else []
+        if checks and p.relation != "equivalent":
+            for d in checks:
+                _add_detail(grouped, d, p, a, b, arts)
+        elif p.relation == "contradiction":
+            _add_contradiction(grouped, p, a, b, arts, config)
+        elif is_overclaim and p.article_a != p.article_b:
+            _add_stronger(grouped, p, a, b, arts)
+    out = []
+    for entry in grouped.values():
+        if entry["kind"] in DETAIL_KINDS:
+            entry.pop("shown")
+            said = "; ".join(
+                f"{_join(s)} {'say' if len(s) > 1 else 'says'} “{v}”"
+                for v, s in sorted(entry.pop("sources").items())
+            )
+            entry["explanation"] = f"Claims about one fact disagree ({_DETAIL_WORDS[entry['kind']]}): {said}."
+        out.append(entry)
+    return out
+
+
+def _same_fact(check: dict, config: RelationConfig) -> bool:
+    """A detail check passed: with one value in place of the other the claims entail each other, or
+    the two values are spellings of one name (checker.rules.details.misspelt), whatever else differs."""
+    if check.get("misspelt") or check.get("same_slot"):
+        return True
+    return min(check.get("p_ab", 0.0), check.get("p_ba", 0.0)) >= config.same_fact_threshold
+
+
+def _add_detail(grouped: dict, d: dict, p, a, b, arts: dict) -> None:
+    values = tuple(d.get("difference") or sorted((d["a"]["key"], d["b"]["key"])))
+    entry = grouped.setdefault(
+        (d["kind"], d["slot"], values),
+        {"kind": d["kind"], "cluster_id": a.cluster_id, "slot": d["slot"], "ids": [], "sources": {},
+         "values": {}, "shown": {}, "score": 0.0, "key": f"{d['kind']}|{d['slot']}|{'|'.join(values)}"},
+    )  # fmt: skip
+    score = max(min(d["p_ab"], d["p_ba"]), 0.9 if d.get("misspelt") else 0.0)
+    if score >= entry["score"]:
+        entry["score"] = float(score)
+        entry["why"] = (f"same fact once “{d['b']['text']}” is read as “{d['a']['text']}” "
+                        f"(NLI entailment {d['p_ab']:.2f} / {d['p_ba']:.2f})")  # fmt: skip
+        if d.get("misspelt"):
+            entry["why"] = f"two spellings of one name: one word differs by a letter or two ({entry['why']})"
+    for claim, value in ((a, d["a"]), (b, d["b"])):
+        if claim.claim_id not in entry["ids"]:
+            entry["ids"].append(claim.claim_id)
+        shown = entry["shown"].setdefault(value["key"], value["text"])  # one spelling per value
+        entry["sources"].setdefault(shown, set()).add(_source(arts, claim.article_id))
+        entry["values"].setdefault(claim.claim_id, value["text"])
+
+
+def _add_contradiction(grouped: dict, p, a, b, arts: dict, config: RelationConfig) -> None:
+    intra = p.article_a == p.article_b
+    kind = "intra_article_conflict" if intra else "contradiction"
+    clusters = tuple(sorted((a.cluster_id, b.cluster_id)))
+    by_rule = (
+        bool(p.opposed)
+        and config.opposite_verbs
+        and max(p.p_contra_ab, p.p_contra_ba) < config.contra_threshold
+    )
+    score = _rule_score(p) if by_rule else max(p.p_contra_ab, p.p_contra_ba)
+    key = (kind, clusters, p.article_a if intra else "")
+    entry = grouped.get(key)
+    if entry is None or score > entry["score"]:
+        src_a, src_b = _source(arts, p.article_a), _source(arts, p.article_b)
+        where = f"{src_a} contradicts itself" if intra else f"{src_a} and {src_b} contradict each other"
+        why = (f"rule {p.opposed}" if by_rule else
+               f"NLI contradiction {p.p_contra_ab:.2f} a→b, {p.p_contra_ba:.2f} b→a; "
+               f"entailment {p.p_entail_ab:.2f} / {p.p_entail_ba:.2f}")  # fmt: skip
+        ids = (entry["ids"] if entry else []) + [
+            i for i in (a.claim_id, b.claim_id) if not entry or i not in entry["ids"]
+        ]
+        grouped[key] = {"kind": kind, "score": float(score), "cluster_id": a.cluster_id, "slot": "", "why": why,
+                        "explanation": f"{where}: {_quote(a.text)} vs {_quote(b.text)}.", "ids": ids,
+                        "key": f"{kind}|{'|'.join(clusters)}|{key[2]}"}  # fmt: skip
+    else:
+        entry["ids"] += [i for i in (a.claim_id, b.claim_id) if i not in entry["ids"]]
+
+
+def _add_stronger(grouped: dict, p, a, b, arts: dict) -> None:
+    strong, weak = (a, b) if p.relation == "a_stronger" else (b, a)
+    e_sw, e_ws = (
+        (p.p_entail_ab, p.p_entail_ba) if p.relation == "a_stronger" else (p.p_entail_ba, p.p_entail_ab)
+    )
+    s_src, w_src = _source(arts, strong.article_id), _source(arts, weak.article_id)
+    key = ("stronger_claim", strong.cluster_id, strong.claim_id)
+    entry = grouped.get(key)
+    score = float(max(e_sw - e_ws, 0.0))
+    if entry is not None and entry["score"] >= score:
+        entry["ids"] += [weak.claim_id] if weak.claim_id not in entry["ids"] else []
+        return
+    hedge = f" ({w_src} hedges: {weak.hedges})" if weak.hedges else ""
+    grouped[key] = {
+        "kind": "stronger_claim", "score": score, "cluster_id": strong.cluster_id, "slot": "",
+        "ids": [strong.claim_id, weak.claim_id] + (entry["ids"][2:] if entry else []),
+        "why": f"NLI entailment {e_sw:.2f} stronger→weaker, {e_ws:.2f} back; hedged: {weak.hedges or 'no'}",
+        "explanation": f"{s_src} states more than {w_src} supports: {_quote(strong.text)} implies "
+        f"{_quote(weak.text)}, but not the reverse{hedge}.",
+        "key": f"stronger_claim|{strong.claim_id}",
+    }  # fmt: skip
+
+
+def residue_findings(residue: pd.DataFrame, articles: pd.DataFrame) -> list[dict]:
+    """Generated-text residue: one finding per article and pattern."""
+    arts = articles.set_index("article_id")["source"].to_dict()
+    found = []
+    for (article_id, pattern), spans in residue.groupby(["article_id", "pattern"], sort=True):
+        quoted = ", ".join(_quote(t, 60) for t in spans["text"].drop_duplicates().head(3))
+        refs = [{"claim_id": "", "article_id": article_id, "text": r.text, "start": int(r.start), "end": int(r.end)}
+                for r in spans.itertuples()]  # fmt: skip
+        found.append({
+            "kind": "generated_residue", "score": 1.0, "cluster_id": "", "slot": "", "refs": refs,
+            "why": f"pattern {pattern}", "key": f"generated_residue|{article_id}|{pattern}",
+            "explanation": f"{_source(arts, article_id)} contains generated-text residue ({pattern}): {quoted}.",
+        })  # fmt: skip
+    return found
+
+
+def frame(found: list[dict], claims: pd.DataFrame) -> pd.DataFrame:
+    """Finding dicts (with claim ``ids`` or ready ``refs``) -> the FINDINGS frame, in reading order."""
+    if not found:
+        return empty_frame(FINDINGS)
+    by_id = claims.set_index("claim_id")[["article_id", "text", "start", "end"]].to_dict("index")
+    rows = []
+    for f in found:
+        refs = f.get("refs") or [
+            {"claim_id": cid, "article_id": by_id[cid]["article_id"], "text": by_id[cid]["text"],
+             "start": int(by_id[cid]["start"]), "end": int(by_id[cid]["end"])}
+            for cid in f["ids"]
+        ]  # fmt: skip
+        for ref in refs:
+            if ref["claim_id"] in f.get("values", {}):
+                ref["value"] = f["values"][ref["claim_id"]]
+        rows.append({
+            "finding_id": "f" + hashlib.sha1(f["key"].encode()).hexdigest()[:12],
+            "kind": f["kind"], "score": round(float(f["score"]), 4), "cluster_id": f["cluster_id"],
+            "explanation": f["explanation"], "claims": refs, "slot": f.get("slot", ""), "why": f.get("why", ""),
+        })  # fmt: skip
+    order = {k: i for i, k in enumerate(FINDING_KINDS)}
+    out = pd.DataFrame(rows, columns=FINDINGS).drop_duplicates("finding_id")
+    out = out.assign(_k=out["kind"].map(order)).sort_values(
+        ["_k", "score", "finding_id"], ascending=[True, False, True]
+    )
+    return out.drop(columns="_k").reset_index(drop=True)
+
+
+def _source(sources: dict[str, str], article_id: str) -> str:
+    """The outlet's name from ``sources`` (article_id -> source), else the article id."""
+    src = sources.get(article_id, "")
+    return str(src) if isinstance(src, str) and src else article_id
+
+
+def _quote(text: str, limit: int = 140) -> str:
+    text = " ".join(text.split())
+    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
+
+
+def _rule_score(p) -> float:
+    """Score of a finding a rule made: contradicted, or at least not entailed, in either direction."""
+    return max(p.p_contra_ab, p.p_contra_ba, 1 - min(p.p_entail_ab, p.p_entail_ba))
+
+
+def _join(names: set[str]) -> str:
+    names = sorted(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
