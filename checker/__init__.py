@@ -11,6 +11,7 @@ import logging
 from checker.config import CheckConfig
 from checker.errors import CheckerError, ConfigError, InputError, ModelLoadError, SchemaError, StoreError
 from checker.models.nli import load_nli
+from checker.nightly.job import run_history, run_nightly
 from checker.pipeline import Checker, CheckResult, check
 from checker.steps.claims import extract_claims
 from checker.steps.ingest import read_articles
@@ -34,4 +35,6 @@ __all__ = [
     "extract_claims",
     "load_nli",
     "read_articles",
+    "run_history",
+    "run_nightly",
 ]

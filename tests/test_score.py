@@ -1,0 +1,77 @@
+"""Tests for checker.steps.score: NLI both ways, near-copies by rule, detail checks, pair rules."""
+
+import pandas as pd
+
+from checker.steps.relations import claim_status, label_relations
+from checker.steps.score import detail_checks, pair_rules, score_pairs
+from tests.fakes import FakeNLI
+
+
+def _claims(*texts, values=None):
+    return pd.DataFrame(
+        {
+            "claim_id": [f"k{i}" for i in range(len(texts))],
+            "article_id": [f"a{i}" for i in range(len(texts))],
+            "text": list(texts),
+            "hedge_score": 0.0,
+            "values": values or [[] for _ in texts],
+        }
+    )
+
+
+def test_identical_and_near_identical_sentences_never_reach_the_model():
+    claims = _claims(
+        "The two sides agreed on a prisoner exchange of 150 prisoners on each side.",
+        "The two sides agreed on a prisoner exchange of 150 prisoners on each side.",  # wire copy
+        "The two sides agreed on a “prisoner exchange” of 150 prisoners on each side [2].",
+        "Talks ended without a deal.",
+    )
+    pairs = pd.DataFrame({"claim_a": ["k0", "k0", "k0"], "claim_b": ["k1", "k2", "k3"]})
+    nli = FakeNLI()
+    scored = score_pairs(pairs, claims, nli)
+    assert nli.n_pairs == 2  # only k0 vs k3, both ways
+    assert scored["p_entail_ab"].tolist()[:2] == [1.0, 1.0] and scored["p_contra_ba"].tolist()[:2] == [0.0, 0.0]
+    labelled = label_relations(scored.assign(similarity=0.99, article_a="a0", article_b=["a1", "a2", "a3"]),
+                               claims=claims)  # fmt: skip
+    assert labelled["relation"].tolist()[:2] == ["equivalent", "equivalent"]
+
+
+def test_shared_wire_copy_is_counted_as_not_independent_corroboration():
+    claims = _claims("Oil prices rose 3 % on Monday.", "Oil prices rose 3 % on Monday.", "Oil rose 3 % on Monday.")
+    pairs = pd.DataFrame(
+        {"claim_a": ["k0", "k0"], "claim_b": ["k1", "k2"], "article_a": ["a0", "a0"], "article_b": ["a1", "a2"],
+         "relation": ["equivalent", "equivalent"]}
+    )  # fmt: skip
+    status = claim_status(claims, pairs).set_index("claim_id")
+    assert status.loc["k0", "n_sources"] == 2 and status.loc["k0", "n_copies"] == 1
+
+
+def test_detail_checks_score_the_claims_with_one_value_swapped():
+    values = [
+        [{"kind": "number", "text": "10 people", "start": 17, "end": 26, "lo": 10, "hi": 10, "unit": "people",
+          "noun": "people", "key": "10 people"}],
+        [{"kind": "number", "text": "12 people", "start": 17, "end": 26, "lo": 12, "hi": 12, "unit": "people",
+          "noun": "people", "key": "12 people"}],
+    ]  # fmt: skip
+
+    class Recording(FakeNLI):
+        def predict(self, premises, hypotheses):
+            self.seen = list(zip(premises, hypotheses, strict=True))
+            return super().predict(premises, hypotheses)
+
+    nli = Recording()
+    claims = _claims("The quake killed 10 people.", "The quake killed 12 people.", values=values)
+    (checks,) = detail_checks(pd.DataFrame({"claim_a": ["k0"], "claim_b": ["k1"]}), claims, nli)
+    assert nli.seen == [("The quake killed 10 people.",) * 2] * 2  # b with a's value, both ways
+    (check,) = checks
+    assert check["kind"] == "number_mismatch" and check["slot"] == "number of people"
+    assert check["p_ab"] > 0.5 and check["p_ba"] > 0.5
+
+
+def test_pair_rules_read_frames_and_need_no_parser():
+    claims = pd.DataFrame(
+        {"claim_id": ["k1", "k2"], "text": ["x", "y"],
+         "frames": [[("open", 1, "bridge", "traffic", "reopened")], [("open", -1, "bridge", "traffic", "not reopened")]]}
+    )  # fmt: skip
+    out = pair_rules(pd.DataFrame({"claim_a": ["k1"], "claim_b": ["k2"]}), claims)
+    assert out["opposed"].tolist() == ["reopened vs not reopened (traffic)"]
