@@ -13,7 +13,7 @@ import pytest
 
 from checker.errors import SchemaError
 from checker.report import render_html, render_markdown
-from checker.report.html import (
+from checker.report.view import (
     CONTEXT_CHARS,
     KIND_LABELS,
     KIND_MEANINGS,

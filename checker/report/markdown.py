@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from checker.report.html import CheckResultLike, build_view
+from checker.report.view import CheckResultLike, build_view
 
 _ARTICLE_HEADER = (
     "Source", "Title", "Published", "Claims", "Corroborated", "Contested", "Contradicted", "Single source",
