@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 STEPS = ("claims", "embed", "cluster", "nli", "findings")
+PAIR_CHUNK = 20_000  # pairs per NLI call in memory
 
 
 class Known(Protocol):
@@ -187,7 +188,7 @@ class InMemory:
         self.pairs = pd.DataFrame(columns=PAIRS[:6])
         self.scored = pd.DataFrame(columns=[c for c in PAIRS if c not in ("relation", "opposed")])
         self.findings = empty_frame(FINDINGS)
-        self._todo_pairs = True
+        self._scored: list[pd.DataFrame] = []
 
     def hook(self, point: str) -> None:
         """No fault injection in memory."""
@@ -229,14 +230,15 @@ class InMemory:
         self.pairs = pairs
 
     def pairs_to_score(self) -> Iterator[pd.DataFrame]:
-        if len(self.pairs):
-            yield self.pairs
+        # chunks bound the memory of the text stream sent to NLI (a 20 MB corpus has ~1M pairs)
+        for start in range(0, len(self.pairs), PAIR_CHUNK):
+            yield self.pairs.iloc[start : start + PAIR_CHUNK]
 
     def add_scores(self, scored: pd.DataFrame) -> None:
-        self.scored = scored
+        self._scored.append(scored)
 
     def everything(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-        scored = self.scored
+        scored = pd.concat(self._scored, ignore_index=True) if self._scored else self.scored
         if scored.empty:
             scored = self.pairs.assign(**{c: pd.Series(dtype=bool if c == "truncated" else float)
                                           for c in self.scored.columns if c not in self.pairs})  # fmt: skip

@@ -74,7 +74,8 @@ def differences(values_a: list[dict[str, Any]], values_b: list[dict[str, Any]], 
                 only_b.remove(best)
     numbers_b = [w for w in values_b if w["kind"] == "number"]
     for v in (v for v in values_a if v["kind"] == "number"):
-        same_unit = [w for w in numbers_b if w["unit"] == v["unit"] and v["unit"]]
+        # figures of one unit; bare figures ("a mother of 12") only where they attach to the same word
+        same_unit = [w for w in numbers_b if w["unit"] == v["unit"] and (v["unit"] or _same_anchor(v, w))]
         if not same_unit or any(_overlap(v, w) for w in same_unit):
             continue
         if not _one_figure(values_a, v) or not all(_one_figure(values_b, w) for w in same_unit):
@@ -91,6 +92,10 @@ def differences(values_a: list[dict[str, Any]], values_b: list[dict[str, Any]], 
 def _one_figure(values: list[dict], v: dict) -> bool:
     """Whether every figure of v's unit in a claim agrees with v ("60 m (200 ft)" is one figure)."""
     return all(_overlap(v, x) for x in values if x["kind"] == "number" and x["unit"] == v["unit"])
+
+
+def _same_anchor(v: dict, w: dict) -> bool:
+    return bool(v.get("anchor")) and v.get("anchor") == w.get("anchor")
 
 
 def same_slot(v: dict, w: dict) -> bool:

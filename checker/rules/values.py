@@ -58,7 +58,7 @@ _NUMBER = re.compile(
     r"(?:(?P<glued>km|m|ft|mi|kg|lbs?|cm|mm)\b|(?![a-z]))"
     r"(?:\s*(?:-|to|and)\s*(?P<num2>" + _NUM + r")(?![\w]))?"
     r"(?:\s+(?P<scale>thousand|million|billion|trillion))?(?:\s*(?P<pct>%|per\s?cent|percent))?"
-    r"(?:[\s-]+(?P<noun>(?:[a-z]+-)?[a-z]+))?",
+    r"(?:[\s-]+(?P<noun>(?-i:(?:[a-z]+-)?[a-z]+)))?",  # a lower-case word: "13 Zurana" counts no Zurana
     re.IGNORECASE,
 )
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}

@@ -57,8 +57,11 @@ def corpus_of(pool: pd.DataFrame, mb: float, *, seed: int = 13) -> pd.DataFrame:
         4
     """
     mean = max(float(pool["text"].str.len().mean()), 1.0)
-    n = max(2, math.ceil(mb * 1e6 / mean * 1.1))  # 10% spare: synthetic lengths vary around the mean
+    n = max(2, math.ceil(mb * 1e6 / mean * 1.1))  # 10% spare: lengths vary around the mean
     corpus = bc.build_corpus(pool, n, seed=seed)
+    while corpus["text"].str.len().sum() < mb * 1e6:  # the articles drawn were shorter than the mean
+        n = math.ceil(n * 1.5)
+        corpus = bc.build_corpus(pool, n, seed=seed)
     total = corpus["text"].str.len().cumsum()
     keep = int((total < mb * 1e6).sum()) + 1
     return corpus.iloc[: min(keep, len(corpus))].reset_index(drop=True)
