@@ -194,7 +194,12 @@ class Checker:
     def run_record(
         self, outcome: Outcome, clusters: pd.DataFrame, skipped: pd.DataFrame, timings: dict[str, float]
     ) -> dict[str, Any]:
-        """The run record (run.json): versions, models, config, counts, timings and skipped inputs."""
+        """The run record (run.json): versions, models, config, counts, timings and skipped inputs.
+
+        counts.skipped is bad inputs only; duplicates, ignored files and other languages have their own.
+        """
+        from checker.nightly.job import skip_counts
+
         findings, scored = outcome.findings, outcome.pairs
         return {
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -207,7 +212,7 @@ class Checker:
                 "clusters": len(clusters),
                 "pairs": len(scored),
                 "findings": int(len(findings)),
-                "skipped": len(skipped),
+                **skip_counts(skipped),
                 "findings_by_kind": findings["kind"].value_counts().to_dict() if len(findings) else {},
                 "truncated_pairs": int(scored["truncated"].sum()) if len(scored) else 0,
             },

@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import re
 
 NAME = "checker.copies.v1"
@@ -19,6 +20,7 @@ _NUMBER_FORMAT = re.compile(r"(\d)\.0\b|[-‐–]")
 _CITATION = re.compile(r"\[\d+\]|\[(?:sources?|ref(?:erence)?|citation)[^\]]*\]")
 
 
+@functools.lru_cache(maxsize=65536)
 def plain(text: str) -> str:
     """The words of a text, lower-cased, without formatting (the key near-copies share)."""
     text = _NUMBER_FORMAT.sub(lambda m: m.group(1) or " ", text.lower())

@@ -5,6 +5,7 @@ A weighted cue table, ``find_hedges`` and ``hedge_score``; pure functions of a s
 
 from __future__ import annotations
 
+import functools
 import re
 
 from checker.rules.residue import _first_longest
@@ -75,6 +76,7 @@ def _cues(text: str) -> list[tuple[int, int, str]]:
     return [c for c in found if not (c[2] == "would" and _BACKSHIFT.search(text[max(0, c[0] - 80) : c[0]]))]
 
 
+@functools.lru_cache(maxsize=65536)
 def without_hedges(text: str) -> str:
     """The text with its hedging cues cut out, to compare a hedged claim with a flat one.
 

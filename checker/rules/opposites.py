@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 NAME = "checker.opposites.v2"  # stored results depend on it: bump when a table or rule changes
@@ -187,6 +188,9 @@ def negation_gap(a: str, b: str) -> bool:
         >>> negation_gap("The bridge reopened.", "The bridge has not reopened."), negation_gap("A rose.", "A fell.")
         (True, False)
     """
-    cues_a = {m.group(0).lower() for m in _NEGATIONS.finditer(a)}
-    cues_b = {m.group(0).lower() for m in _NEGATIONS.finditer(b)}
-    return cues_a != cues_b
+    return _cues(a) != _cues(b)
+
+
+@functools.lru_cache(maxsize=65536)
+def _cues(text: str) -> frozenset[str]:
+    return frozenset(m.group(0).lower() for m in _NEGATIONS.finditer(text))
