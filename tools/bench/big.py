@@ -24,10 +24,8 @@ import argparse
 import json
 import logging
 import math
-import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -72,17 +70,9 @@ def run_size(mb: float, data: Path, nli: str, embedder: str, *, seed: int) -> di
     from checker.pipeline import Checker
 
     corpus = corpus_of(bc.news_pool(data), mb, seed=seed)
-    checker = Checker(nli=nli, embedder=embedder)
-    start = time.perf_counter()
-    checker.check(_WARMUP)
-    load_s = time.perf_counter() - start
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    start = time.perf_counter()
-    result = checker.check(corpus)
-    check_s = time.perf_counter() - start
+    timed = bc.timed_check(Checker(nli=nli, embedder=embedder), corpus, _WARMUP)
+    result = timed["result"]
     counts = result.run["counts"]
-    # ru_maxrss is in KiB on Linux: the high-water mark of this whole process, models included.
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "mb": mb,
         "chars": int(corpus["text"].str.len().sum()),
@@ -94,11 +84,11 @@ def run_size(mb: float, data: Path, nli: str, embedder: str, *, seed: int) -> di
         "pairs": counts["pairs"],
         "findings": counts["findings"],
         "skipped": len(result.skipped),
-        "load_s": round(load_s, 2),
-        "check_s": round(check_s, 2),
+        "load_s": timed["load_s"],
+        "check_s": timed["check_s"],
         "timings_s": result.run["timings_s"],
-        "rss_after_load_mib": round(before, 1),
-        "peak_rss_mib": round(peak, 1),
+        "rss_after_load_mib": timed["rss_after_load_mib"],
+        "peak_rss_mib": timed["peak_rss_mib"],
     }
 
 

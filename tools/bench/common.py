@@ -413,3 +413,21 @@ def build_corpus(pool: pd.DataFrame, n: int, *, seed: int = 13) -> pd.DataFrame:
             {"article_id": f"syn{i:06d}", "source": "synthetic", "text": "\n\n".join(rng.sample(flat, k))}
         )
     return pd.concat([real, pd.DataFrame(rows)], ignore_index=True)
+
+
+def timed_check(checker: Any, corpus: pd.DataFrame, warmup: Any) -> dict[str, Any]:
+    """Check ``warmup`` (the models load), then ``corpus``: the result, load and check seconds, and this
+    process's resident memory after loading and at its peak (MiB; ``ru_maxrss`` is KiB on Linux)."""
+    import resource
+    import time
+
+    start = time.perf_counter()
+    checker.check(warmup)
+    load_s = time.perf_counter() - start
+    after_load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    result = checker.check(corpus)
+    check_s = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"result": result, "load_s": round(load_s, 2), "check_s": round(check_s, 2),
+            "rss_after_load_mib": round(after_load, 1), "peak_rss_mib": round(peak, 1)}  # fmt: skip

@@ -24,7 +24,6 @@ import argparse
 import dataclasses
 import json
 import logging
-import resource
 import subprocess
 import sys
 import time
@@ -202,16 +201,9 @@ def bench_throughput(pool: pd.DataFrame, args: argparse.Namespace, nli, embedder
 def run_size(n: int, data: Path, nli, embedder, *, seed: int) -> dict[str, Any]:
     """Check a corpus of n articles with a warmed-up Checker; counts, timings and peak RSS of this process."""
     corpus = bc.build_corpus(bc.news_pool(data), n, seed=seed)
-    checker = Checker(nli=nli, embedder=embedder)
-    start = time.perf_counter()
-    checker.check(_WARMUP_ARTICLES)
-    load_s = time.perf_counter() - start
-    start = time.perf_counter()
-    result = checker.check(corpus)
-    check_s = time.perf_counter() - start
+    timed = bc.timed_check(Checker(nli=nli, embedder=embedder), corpus, _WARMUP_ARTICLES)
+    result = timed["result"]
     counts = result.run["counts"]
-    # ru_maxrss is in KiB on Linux: the high-water mark of this whole process, models included.
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "size": n,
         "articles": counts["articles"],
@@ -219,10 +211,10 @@ def run_size(n: int, data: Path, nli, embedder, *, seed: int) -> dict[str, Any]:
         "claims": counts["claims"],
         "pairs": counts["pairs"],
         "findings": counts["findings"],
-        "load_s": round(load_s, 2),
-        "check_s": round(check_s, 2),
+        "load_s": timed["load_s"],
+        "check_s": timed["check_s"],
         "timings_s": result.run["timings_s"],
-        "peak_rss_mib": round(peak, 1),
+        "peak_rss_mib": timed["peak_rss_mib"],
     }
 
 
