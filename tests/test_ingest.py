@@ -656,3 +656,32 @@ def test_normalised_duplicates_name_the_new_copy_and_the_kept_one(tmp_path: Path
     ]
     assert f"{feed} line 2 repeats the text" in skipped["error"].iloc[0]
     assert f"kept {first}" in skipped["error"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("- Around 600 nurses joined the walkout on Monday.", "Around 600 nurses joined the walkout on Monday."),
+        ("• The ministry closed two border crossings.", "The ministry closed two border crossings."),
+        ("3. Voting ends at 8 pm.", "Voting ends at 8 pm."),
+        ("-5 degrees was the lowest reading of the night.", "-5 degrees was the lowest reading of the night."),
+        ("2025 was the wettest year on record.", "2025 was the wettest year on record."),
+    ],
+)
+def test_list_markers_are_layout_not_claim_words(line, kept):
+    assert clean_text(f"The storm hit the coast on Sunday.\n\n{line}")[0].endswith(kept)
+
+
+@pytest.mark.parametrize(
+    "teaser",
+    [
+        "Also read: Bridge collapse in Tarn kills three",
+        "ALSO READ | Ministers meet over grain deal",
+        "Read also: Central bank holds rates",
+        "You may also like: Ten cheap flights this winter",
+        "Related coverage: Port strike enters third week",
+    ],
+)
+def test_inline_teasers_for_other_stories_are_page_furniture(teaser):
+    text, removed = clean_text(f"The storm hit the coast on Sunday.\n\n{teaser}\n\nPower was cut to 4,000 homes.")
+    assert removed == [teaser] and "Power was cut" in text and teaser not in text

@@ -42,7 +42,9 @@ _FRONT_KEYS = {name: column for column, names in _KEYS.items() for name in names
 # article is based on ...") is deliberately absent: the claims step reports it as a finding.
 _FURNITURE_RULES = {
     "skip link": r"skip to (main )?(content|navigation)",
-    "read more": r"(read (also|more|next)|see also|related( articles| stories| posts)?)(\s*[:>»›→].*|\W*)",
+    # "Also read: <teaser for another story>" and its variants: the teaser is another article's headline
+    "read more": r"((also|more) (read|see|watch|on this|from)|read (also|more|next)|see also|you may also like"
+    r"|recommended|most read|related( articles| stories| posts| coverage)?)(\s*[:>»›→|].*|\W*)",
     "comments": r"leave a (comment|reply)( cancel reply)?|\d* ?comments?( \(\d+\))?"
     r"|your email address will not be published.*",
     "share": r"share( this( article| story| post)?| on (facebook|twitter|x|linkedin|whatsapp|email))?\W*",
@@ -58,6 +60,7 @@ _FURNITURE_RULES = {
     "nav menu": r"[^|•·›»]{1,30}(\s[|•·›»]\s[^|•·›»]{1,30}){2,}",  # three or more short items
 }
 FURNITURE = {name: re.compile(rx, re.IGNORECASE) for name, rx in _FURNITURE_RULES.items()}
+_LIST_MARKER = re.compile(r"^(?:[-*•▪◦–—]|\d{1,2}[.)])\s+(?=\S)")
 
 _MD_RULES = [  # (pattern, replacement), applied in order to each line of a .md file
     (r"^\s*(```|~~~).*$", ""),  # code fences; the code itself stays as text
@@ -112,7 +115,8 @@ def clean_text(text: str) -> tuple[str, list[str]]:
     kept: list[str] = []
     removed: list[str] = []
     for raw in text.split("\n"):
-        line = re.sub(r"[^\S\n]+", " ", raw).strip()
+        # list markers ("- ", "• ", "2. ") are layout, not words of the claim (HTML lists arrive as "- item")
+        line = _LIST_MARKER.sub("", re.sub(r"[^\S\n]+", " ", raw).strip())
         if line and any(rx.fullmatch(line) for rx in FURNITURE.values()):
             removed.append(line)
         elif line or (kept and kept[-1]):
