@@ -433,3 +433,23 @@ def test_frames_are_parsed_once_at_extraction_and_read_by_the_pair_rule(nlp):
 )
 def test_hedge_cues_and_what_is_not_a_hedge(text, cues):
     assert find_hedges(text) == cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"The dam above the town is safe. The spillway was tested in May," chief engineer Ines Barros told the council.',
+        'Chief engineer Ines Barros told the council: “The dam above the town is safe. The spillway was tested in May.”',
+    ],
+)
+def test_a_quotation_over_two_sentences_keeps_its_speaker_on_each(nlp, text):
+    claims, _ = extract_claims(pd.DataFrame({"article_id": ["a1"], "text": [text]}), nlp=nlp)
+    dam = claims[claims["text"].str.contains("dam above the town")]
+    spillway = claims[claims["text"].str.contains("spillway")]
+    assert "Barros" in dam["attribution"].item() and "Barros" in spillway["attribution"].item()
+
+
+def test_an_unclosed_quote_mark_lends_no_speaker(nlp):
+    text = 'Residents were angry. "The bridge has been closed for months. Nobody told us anything, a resident said.'
+    claims, _ = extract_claims(pd.DataFrame({"article_id": ["a1"], "text": [text]}), nlp=nlp)
+    assert claims.loc[claims["text"].str.contains("closed for months"), "attribution"].item() == ""

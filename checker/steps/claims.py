@@ -34,7 +34,7 @@ from tqdm.auto import tqdm
 
 from checker.config import ClaimConfig
 from checker.rules import attribution, hedges, opposites, residue, values, worthiness
-from checker.rules.attribution import find_attribution
+from checker.rules.attribution import find_attribution, share_quote_speakers
 from checker.rules.hedges import find_hedges, hedge_score
 from checker.rules.opposites import predicate_frames
 from checker.rules.residue import _without, find_residue
@@ -106,6 +106,7 @@ def extract_claims(
                 ids[i], n_long, config.max_sentence_chars, n_skipped,
             )  # fmt: skip
     logger.info("kept %d of %d sentences; %s", reasons["kept"], sum(n_sent), dict(reasons))
+    share_quote_speakers(rows)
     claims = pd.DataFrame(rows, columns=CLAIMS) if rows else empty_frame(CLAIMS)
     res_rows = [(ids[i], texts[i][s:e], s, e, name) for i in range(len(texts)) for s, e, name in residue[i]]
     res = pd.DataFrame(res_rows, columns=RESIDUE) if res_rows else empty_frame(RESIDUE)
