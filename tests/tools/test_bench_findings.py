@@ -106,3 +106,15 @@ def test_matches_needs_two_different_claims():
     g = GOLD.iloc[0].to_dict()
     both = {"article_id": "x", "start": 0, "end": 200}
     assert not matches("number_mismatch", [both], g)
+
+
+def test_saved_results_carry_spans_and_values_but_no_article_text():
+    from tools.bench.findings import saved
+
+    s = score_findings(
+        findings(("date_mismatch", [claim("x", "on Monday"), claim("y", "on Monday")])), GOLD, n_articles=2
+    )
+    kept = saved({"score": s})["score"]
+    (alarm,) = kept["false_alarms"]
+    assert "quotes" not in alarm and all(":" in c and "Monday" not in c for c in alarm["claims"])
+    assert s["false_alarms"][0]["quotes"]  # the terminal still shows the words

@@ -193,8 +193,10 @@ def score_findings(
         entry = {
             "kind": kind,
             "story": f.get("story", ""),
-            "claims": [f"{c.get('article_id')}: {_short(c.get('text', ''))}" for c in claims[:2]],
-            "explanation": _short(f.get("explanation", ""), 240),
+            # spans, not words: the articles are research-only and never copied into saved results
+            "claims": [f"{c.get('article_id')}:{c.get('start')}-{c.get('end')}" for c in claims[:2]],
+            "values": [str(c["value"]) for c in claims[:2] if c.get("value")],
+            "quotes": [_short(c.get("text", "")) for c in claims[:2]],  # terminal only (see ``saved``)
             "evidence": f.get("why", "") if isinstance(f.get("why", ""), str) else "",
         }
         if not true_hits:
@@ -305,6 +307,14 @@ def _pct(value: float | None) -> str:
     return bc.pct(value, 0)
 
 
+def saved(report: dict[str, Any]) -> dict[str, Any]:
+    """The report without the quoted article text (ECB+ and MEANTIME texts stay in ../shared/data)."""
+    score = report["score"]
+    lists = {name: [{k: v for k, v in e.items() if k != "quotes"} for e in score[name]]
+             for name in ("false_alarms", "wrong_kind")}  # fmt: skip
+    return {**report, "score": {**score, **lists}}
+
+
 def markdown(report: dict[str, Any]) -> str:
     """The report as Markdown: the table, then false alarms, wrong kinds and misses."""
     s = report["score"]
@@ -340,15 +350,12 @@ def markdown(report: dict[str, Any]) -> str:
     ]
     for f in s["false_alarms"]:
         why = f"; looks like: {' | '.join(f['gold_false'])}" if f.get("gold_false") else ""
+        values = f" values {' / '.join(f['values'])}" if f.get("values") else ""
         evidence = f" [{f['evidence']}]" if f.get("evidence") else ""
-        lines.append(
-            f"- **{f['kind']}** ({f['story']}): {' vs '.join(f['claims'])}. {f['explanation']}{evidence}{why}"
-        )
+        lines.append(f"- **{f['kind']}** ({f['story']}): {_claims(f)}{values}{evidence}{why}")
     lines += ["", f"## Right pair, other kind ({len(s['wrong_kind'])})", ""]
     for f in s["wrong_kind"]:
-        lines.append(
-            f"- **{f['kind']}** ({f['story']}), gold {', '.join(f['gold_kinds'])}: {' vs '.join(f['claims'])}"
-        )
+        lines.append(f"- **{f['kind']}** ({f['story']}), gold {', '.join(f['gold_kinds'])}: {_claims(f)}")
     lines += ["", f"## Misses ({len(s['misses'])})", ""]
     for m in s["misses"]:
         lines.append(
@@ -356,6 +363,12 @@ def markdown(report: dict[str, Any]) -> str:
             f"{' vs '.join(m['values'])}. {m['reason']}"
         )
     return "\n".join(lines)
+
+
+def _claims(entry: dict[str, Any]) -> str:
+    """The claims of a listed finding: spans, with their words only where they were kept (terminal)."""
+    quotes = entry.get("quotes") or [""] * len(entry["claims"])
+    return " vs ".join(f"{c} {q}".strip() for c, q in zip(entry["claims"], quotes, strict=True))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -378,9 +391,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger.warning("gold span drifted: %s", line)
     score = score_findings(findings, gold, n_articles=len(articles))
     report = {"record": record, "split": args.split, "stories": info, "span_drift": drift, "score": score}
-    text = markdown(report)
-    bc.save(args.out, "findings", report, text)
-    print(text)
+    kept = saved(report)
+    bc.save(args.out, "findings", kept, markdown(kept))
+    print(markdown(report))
     return 0
 
 
