@@ -243,3 +243,19 @@ def test_added_detail_is_not_an_overclaim(world):
     assert overclaims(pairs, one_fact, RelationConfig(hedge_gap=0.5)).tolist() == [False]
     assert overclaims(pairs, hedged.drop(columns="cluster_id")).tolist() == [True]  # not clustered yet
     assert overclaims(pairs, hedged.assign(cluster_id="")).tolist() == [True]
+
+
+@pytest.mark.parametrize(
+    ("check", "score", "words"),
+    [
+        ({"misspelt": True, "same_slot": False, "p_ab": 0.0, "p_ba": 0.0}, 0.9, "two spellings"),
+        ({"misspelt": False, "same_slot": True, "p_ab": 0.0, "p_ba": 0.0}, 0.9, "same word and the same named"),
+        ({"misspelt": False, "same_slot": False, "p_ab": 0.8, "p_ba": 0.7}, 0.7, "NLI entailment 0.80 / 0.70"),
+    ],
+)
+def test_a_detail_finding_names_the_test_it_passed(check, score, words):
+    from checker.steps.findings import _detail_evidence
+
+    values = {"a": {"text": "Rait", "key": "rait"}, "b": {"text": "Raite", "key": "raite"}}
+    got_score, why = _detail_evidence({**check, **values})
+    assert got_score == pytest.approx(score) and words in why and ("NLI" in why) == (score != 0.9)

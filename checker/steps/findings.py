@@ -89,19 +89,31 @@ def _add_detail(grouped: dict, d: dict, p, a, b, arts: dict) -> None:
         {"kind": d["kind"], "cluster_id": a.cluster_id, "slot": d["slot"], "ids": [], "sources": {},
          "values": {}, "shown": {}, "score": 0.0, "key": f"{d['kind']}|{d['slot']}|{'|'.join(values)}"},
     )  # fmt: skip
-    score = max(min(d["p_ab"], d["p_ba"]), 0.9 if d.get("misspelt") else 0.0)
+    score, why = _detail_evidence(d)
     if score >= entry["score"]:
-        entry["score"] = float(score)
-        entry["why"] = (f"same fact once “{d['b']['text']}” is read as “{d['a']['text']}” "
-                        f"(NLI entailment {d['p_ab']:.2f} / {d['p_ba']:.2f})")  # fmt: skip
-        if d.get("misspelt"):
-            entry["why"] = f"two spellings of one name: one word differs by a letter or two ({entry['why']})"
+        entry["score"], entry["why"] = score, why
     for claim, value in ((a, d["a"]), (b, d["b"])):
         if claim.claim_id not in entry["ids"]:
             entry["ids"].append(claim.claim_id)
         shown = entry["shown"].setdefault(value["key"], value["text"])  # one spelling per value
         entry["sources"].setdefault(shown, set()).add(_source(arts, claim.article_id))
         entry["values"].setdefault(claim.claim_id, value["text"])
+
+
+_RULE_SCORE = 0.9  # a detail check passed by rule (parse or spelling): no probability to report
+
+
+def _detail_evidence(d: dict) -> tuple[float, str]:
+    """Score and one-line evidence of a passed detail check, naming the test that passed it."""
+    if d.get("misspelt"):
+        names = f"“{d['a']['text']}” / “{d['b']['text']}”"
+        return _RULE_SCORE, f"two spellings of one name: {names} differ by a letter or two"
+    if d.get("same_slot"):
+        return _RULE_SCORE, "both values attach to the same word and the same named holder in the parse"
+    return float(min(d["p_ab"], d["p_ba"])), (
+        f"same fact once “{d['b']['text']}” is read as “{d['a']['text']}” "
+        f"(NLI entailment {d['p_ab']:.2f} / {d['p_ba']:.2f})"
+    )
 
 
 def _add_contradiction(grouped: dict, p, a, b, arts: dict, config: RelationConfig) -> None:
