@@ -140,8 +140,8 @@ def check(
     sys.exit(_report_skipped(result.skipped, verbose))
 
 
-# skipped.step -> what the summary line calls it; "ingest" (bad input) is listed row by row and exits 1
-_NOT_ERRORS = {"duplicate": "duplicates", "ignored": "ignored files", "language": "not English"}
+# How the summary line names what was left out but is no error (the steps: checker.schemas.SKIP_STEPS)
+_LEFT_OUT = {"duplicate": "duplicates", "ignored": "ignored files", "language": "not English"}
 
 
 def _report_skipped(skipped, verbose: int) -> int:
@@ -151,12 +151,13 @@ def _report_skipped(skipped, verbose: int) -> int:
     other-language articles are counted on stdout ("duplicates: 2, ignored files: 1") and named on
     stderr with -v.
     """
-    steps = skipped["step"].fillna("ingest") if "step" in skipped else ["ingest"] * len(skipped)
-    bad = skipped[[step not in _NOT_ERRORS for step in steps]]
-    others = skipped[[step in _NOT_ERRORS for step in steps]]
+    from checker.steps.ingest import bad_inputs
+
+    bad = bad_inputs(skipped)
+    others = skipped.drop(index=bad.index)
     if len(others):
         found = others["step"].value_counts()
-        click.echo(", ".join(f"{name}: {found[step]}" for step, name in _NOT_ERRORS.items() if step in found))
+        click.echo(", ".join(f"{name}: {found[step]}" for step, name in _LEFT_OUT.items() if step in found))
         if verbose:
             for row in others.itertuples():
                 click.echo(f"  {_where(row)}: {row.error}", err=True)

@@ -198,8 +198,6 @@ class Checker:
 
         counts.skipped is bad inputs only; duplicates, ignored files and other languages have their own.
         """
-        from checker.nightly.job import skip_counts
-
         findings, scored = outcome.findings, outcome.pairs
         return {
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -212,7 +210,7 @@ class Checker:
                 "clusters": len(clusters),
                 "pairs": len(scored),
                 "findings": int(len(findings)),
-                **skip_counts(skipped),
+                **ingest.skip_counts(skipped),
                 "findings_by_kind": findings["kind"].value_counts().to_dict() if len(findings) else {},
                 "truncated_pairs": int(scored["truncated"].sum()) if len(scored) else 0,
             },

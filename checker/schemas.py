@@ -141,7 +141,8 @@ PAIRS = [
 FINDINGS = ["finding_id", "kind", "score", "cluster_id", "explanation", "claims", "slot", "why"]
 SKIPPED = ["input", "line", "step", "error"]
 ARTICLE_LANGUAGE = "language"  # column read_articles adds after ARTICLES (see the articles block)
-SKIP_STEPS = ("ingest", "duplicate", "ignored", "language")  # values of skipped.step; "ingest" is an error
+# skipped.step -> its count in run records; only "ingest" (bad input) is an error (exit status 1)
+SKIP_STEPS = {"ingest": "skipped", "duplicate": "duplicates", "ignored": "ignored", "language": "other_language"}
 
 # Reading order of finding kinds: conflicts first (reports, findings.jsonl and changes use it).
 FINDING_KINDS = (

@@ -49,19 +49,17 @@ from checker.report.changes import _records, changes_markdown
 from checker.run import run_steps
 from checker.schemas import FINDING_KINDS
 from checker.steps import cluster
+from checker.steps.ingest import bad_inputs, skip_counts
 
 __all__ = [
     "COUNTS",
     "HISTORY_COLUMNS",
     "POINTS",
-    "SKIP_COUNTS",
     "NightlyResult",
     "StoreKnown",
-    "bad_inputs",
     "default_report_dir",
     "run_history",
     "run_nightly",
-    "skip_counts",
 ]
 
 logger = logging.getLogger(__name__)
@@ -74,9 +72,6 @@ HISTORY_COLUMNS = ["run_id", "started", "finished", "status", "attempts", "new_a
 COUNTS = ("new_articles", "known_articles", "skipped", "duplicates", "ignored", "other_language",
           "new_claims", "new_clusters", "pairs_scored", "new_findings", "resolved_findings",
           "updated_findings", "status_changes", "articles", "claims", "findings")  # fmt: skip
-# skipped.step -> count name; "ingest" (bad input) is the only kind that is an error (exit code 1).
-SKIP_COUNTS = {"ingest": "skipped", "duplicate": "duplicates", "ignored": "ignored",
-               "language": "other_language"}  # fmt: skip
 
 
 @dataclasses.dataclass
@@ -109,27 +104,6 @@ class NightlyResult:
         """1 when some input was skipped as bad (step "ingest"), else 0: duplicates, ignored files and
         other-language articles are counted, not errors."""
         return 1 if len(bad_inputs(self.skipped)) else 0
-
-
-def bad_inputs(skipped: pd.DataFrame) -> pd.DataFrame:
-    """The rows of a skipped frame that are bad input (step "ingest", or no step given).
-
-    Example:
-        >>> rows = pd.DataFrame({"input": ["a.txt", "b.txt"], "line": [None, None],
-        ...                      "step": ["ingest", "duplicate"], "error": ["empty", "copy"]})
-        >>> bad_inputs(rows)["input"].tolist()
-        ['a.txt']
-    """
-    if "step" not in skipped:
-        return skipped
-    return skipped[skipped["step"].isna() | (skipped["step"] == "ingest")]
-
-
-def skip_counts(skipped: pd.DataFrame) -> dict[str, int]:
-    """How many inputs were skipped for each reason (SKIP_COUNTS names; bad inputs are "skipped")."""
-    steps = skipped["step"].fillna("ingest") if "step" in skipped else pd.Series(["ingest"] * len(skipped))
-    found = steps.value_counts()
-    return {name: int(found.get(step, 0)) for step, name in SKIP_COUNTS.items()}
 
 
 def _where(path: str) -> tuple[str, int | None]:

@@ -30,6 +30,7 @@ from checker.errors import StoreError
 from checker.nightly.db import Database, _now
 from checker.nightly.schema import MIGRATIONS, SCHEMA_VERSION
 from checker.schemas import ARTICLES, CLAIMS, FINDINGS, PAIRS, RESIDUE
+from checker.steps.ingest import bad_inputs
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Store"]
 
@@ -69,12 +70,6 @@ _PENDING = {  # unfinished work; each query counts what a step still has to prod
     "pairs_without_scores": "SELECT COUNT(*) FROM pairs p WHERE p.cluster_key = ? AND NOT EXISTS (SELECT 1 "
     "FROM scores s WHERE s.claim_a = p.claim_a AND s.claim_b = p.claim_b AND s.nli_key = ?)",
 }
-
-
-def _bad_inputs(skipped: list[dict[str, Any]]) -> int:
-    """Skipped rows that were bad input (step "ingest"; rows stored before steps were told apart count
-    too), not duplicates, ignored files or other languages."""
-    return sum(1 for row in skipped if row.get("step", "ingest") in ("ingest", None))
 
 
 def _claim_ids(claims: str) -> set[str]:
@@ -185,7 +180,8 @@ class Store:
         for name, (table, column) in _RUN_COUNTS.items():
             found = dict(self.sql.rows(f"SELECT {column}, COUNT(*) FROM {table} GROUP BY {column}"))
             runs[name] = [int(found.get(r, 0)) for r in runs["run_id"]]
-        runs["skipped"] = [_bad_inputs(json.loads(s)) if isinstance(s, str) else 0 for s in runs["skipped"]]
+        runs["skipped"] = [len(bad_inputs(pd.DataFrame(json.loads(s)))) if isinstance(s, str) else 0
+                           for s in runs["skipped"]]  # fmt: skip
         return runs
 
     def count(self, table: str, column: str | None = None, run_id: int | None = None) -> int:

@@ -33,7 +33,7 @@ import pandas as pd
 
 from checker.config import IngestConfig
 from checker.errors import SchemaError
-from checker.schemas import ARTICLE_LANGUAGE, ARTICLES, SKIPPED, empty_frame, validate_frame
+from checker.schemas import ARTICLE_LANGUAGE, ARTICLES, SKIP_STEPS, SKIPPED, empty_frame, validate_frame
 from checker.steps.formats import (
     _FRONT_KEYS,
     _TEXT_KEYS,
@@ -245,3 +245,25 @@ def _finish(rec: _Record, config: IngestConfig, problems: Problems) -> dict[str,
         "_where": rec.path or f"{rec.input} row {rec.line}",  # names the kept copy in duplicate messages
     }
     return row | rec.extra
+
+
+def bad_inputs(skipped: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a skipped frame that are bad input (step "ingest", or no step: rows written before
+    steps were told apart), not duplicates, ignored files or other languages.
+
+    Example:
+        >>> rows = pd.DataFrame({"input": ["a.txt", "b.txt"], "line": [None, None],
+        ...                      "step": ["ingest", "duplicate"], "error": ["empty", "copy"]})
+        >>> bad_inputs(rows)["input"].tolist()
+        ['a.txt']
+    """
+    if "step" not in skipped:
+        return skipped
+    return skipped[skipped["step"].isna() | (skipped["step"] == "ingest")]
+
+
+def skip_counts(skipped: pd.DataFrame) -> dict[str, int]:
+    """How many inputs were left out for each reason, by the count names of schemas.SKIP_STEPS."""
+    steps = skipped["step"].fillna("ingest") if "step" in skipped else pd.Series(["ingest"] * len(skipped))
+    found = steps.value_counts()
+    return {name: int(found.get(step, 0)) for step, name in SKIP_STEPS.items()}
