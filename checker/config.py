@@ -123,6 +123,10 @@ class PairConfig(_Section):
     min_similarity: float = 0.45  # below this cosine two claims are not about one fact
     lexical_neighbours: int = 3  # plus this many by TF-IDF, which finds negated restatements embeddings miss
     min_lexical: float = 0.3
+    # plus this many (the closest by embedding) that share a predicate frame: the same named actor, the
+    # same thing and the same predicate family ("agreed to the quotas" / "is said not to object to the
+    # quotas"), however far apart their embeddings are
+    frame_neighbours: int = 3
     intra_article: bool = True  # also pair claims of one article (self-contradiction check)
 
 
@@ -160,7 +164,8 @@ class RelationConfig(_Section):
       (opposite_verbs)
     - equivalent: both entailments >= entail_threshold
     - a_stronger: a entails b but b does not entail a (a says more than b); reported as a finding
-      only when b is more hedged than a (hedge_gap)
+      only when b is more hedged than a (hedge_gap); or, by rule, a states outright the stance b gives
+      in a weaker form (assertion_strength)
     - related: none of the above but the claims are about the same fact (same cluster)
     - unrelated: otherwise
     """
@@ -193,6 +198,10 @@ class RelationConfig(_Section):
     # A pair whose claims give one actor opposite verbs on the same thing (pairs.opposed, e.g.
     # "accepted vs rejected (proposal)") is a contradiction unless NLI finds both directions entailed.
     opposite_verbs: bool = True
+    # A pair whose claims give one named actor's stance on one thing outright in one claim and only in a
+    # weaker form in the other (pairs.stronger, e.g. "a: agreed vs not object (guarantee)") is
+    # a_stronger / b_stronger and a stronger_claim finding, whatever NLI, hedges and clusters say.
+    assertion_strength: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)

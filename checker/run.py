@@ -167,6 +167,7 @@ def _cluster_and_pair(cfg: CheckConfig, known: Known, ids: list[str], vecs: np.n
         dense,
         stored.assign(b=position.loc[stored["claim_id"]].to_numpy()),
         cfg.pairs,
+        every["frames"].tolist() if "frames" in every else None,
     )
     selected = pairs.select_pairs(every, found, cfg.pairs)
     frame = pd.DataFrame({"claim_id": ids, "cluster_id": assigned})
@@ -186,7 +187,7 @@ class InMemory:
         self.residue = empty_frame(RESIDUE)
         self._vectors = np.zeros((0, 1), np.float32)
         self.pairs = pd.DataFrame(columns=PAIRS[:6])
-        self.scored = pd.DataFrame(columns=[c for c in PAIRS if c not in ("relation", "opposed")])
+        self.scored = pd.DataFrame(columns=[c for c in PAIRS if c not in ("relation", "opposed", "stronger")])
         self.findings = empty_frame(FINDINGS)
         self._scored: list[pd.DataFrame] = []
 

@@ -55,6 +55,9 @@ pairs:
     truncated (bool: the pair did not fit the model in one direction and was cut),
     opposed (str: "accepted vs rejected (proposal)" when the claims give one actor opposite verbs on
     one thing, else ""),
+    stronger (str: "a: agreed vs not object (guarantee)" when one claim states outright a stance the
+    other gives only in a weaker form, for the same named actor and thing; "b: ..." when b is the
+    stronger; else "": checker.rules.opposites.stronger_frames),
     details (list of dicts: candidate name/place/figure/date mismatches with kind, slot, the two values
     a and b, and p_ab / p_ba, the NLI entailment once b's value is replaced by a's: the same-fact test),
     relation
@@ -135,6 +138,7 @@ PAIRS = [
     "p_neutral_ba",
     "truncated",
     "opposed",
+    "stronger",
     "details",
     "relation",
 ]

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 
 from checker.config import PairConfig
-from checker.steps.pairs import candidates, lexical_neighbours, select_pairs
+from checker.steps.pairs import candidates, frame_neighbours, lexical_neighbours, select_pairs
 
 CLAIMS = pd.DataFrame(
     {
@@ -90,3 +90,37 @@ def test_neighbours_per_claim_are_bounded():
     # every claim keeps its 3 best partners (k00..k03 for the first four, k00..k02 for the rest):
     # 6 pairs among k00..k03 plus 3 for each of the other 16 claims, linear in the number of claims
     assert len(out) == 6 + 16 * 3
+
+
+def test_claims_sharing_a_predicate_frame_are_paired_however_far_apart_their_embeddings():
+    # a headline and a body sentence on one actor's stance on one thing: cosine 0.1, no shared wording
+    # needed; a reporting frame ("told reporters") and a frame without a named actor pair nothing
+    frames = [
+        [("consent", 1, "belvaria", "quota", "agrees", 2)],
+        [("consent", 1, "belvaria", "quota", "not object", 1), ("tell", 1, "oduya", "reporter", "told", 2)],
+        [("tell", 1, "oduya", "reporter", "told", 2)],
+        [("consent", 1, "", "quota", "accepted", 2)],
+    ]
+    vectors = np.eye(4, dtype=np.float32)
+    vectors[1] = [0.1, np.sqrt(0.99), 0, 0]
+    empty = pd.DataFrame({"a": pd.Series(dtype=int), "b": pd.Series(dtype=int), "similarity": pd.Series(dtype=float)})
+    texts = ["Belvaria Agrees to Quotas", "Lumen", "Ferro", "Quartz"]
+    found = candidates(texts, np.arange(4), lambda pos: vectors[pos], empty, frames=frames)
+    claims = pd.DataFrame({"claim_id": ["k0", "k1", "k2", "k3"], "article_id": ["a0", "a1", "a2", "a3"]})
+    out = select_pairs(claims, found)
+    assert out[["claim_a", "claim_b", "similarity"]].values.tolist() == [["k0", "k1", 0.1]]
+    assert select_pairs(claims, found, PairConfig(frame_neighbours=0)).empty
+
+
+def test_frame_neighbours_per_claim_are_bounded_and_crowded_frames_skipped():
+    frames = [[("consent", 1, "belvaria", "quota", "agreed", 2)]] * 12
+    claims = pd.DataFrame({"claim_id": [f"k{i:02d}" for i in range(12)], "article_id": [f"a{i}" for i in range(12)]})
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(12, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    empty = pd.DataFrame({"a": pd.Series(dtype=int), "b": pd.Series(dtype=int), "similarity": pd.Series(dtype=float)})
+    found = candidates([f"word{i}" for i in range(12)], np.arange(12), lambda pos: vectors[pos], empty, frames=frames)
+    out = select_pairs(claims, found, PairConfig(frame_neighbours=2))
+    per_claim = pd.concat([out["claim_a"], out["claim_b"]]).value_counts()
+    assert len(out) <= 12 * 2 and per_claim.min() >= 2  # each keeps its 2 closest; linear in claims
+    assert frame_neighbours([{"k"}] * 60, np.arange(60)).empty  # a key 60 claims share says nothing

@@ -259,3 +259,20 @@ def test_a_detail_finding_names_the_test_it_passed(check, score, words):
     values = {"a": {"text": "Rait", "key": "rait"}, "b": {"text": "Raite", "key": "raite"}}
     got_score, why = _detail_evidence({**check, **values})
     assert got_score == pytest.approx(score) and words in why and ("NLI" in why) == (score != 0.9)
+
+
+def test_the_assertion_strength_rule_makes_a_stronger_claim_whatever_nli_and_hedges_say(world):
+    articles, claims, _ = world
+    # NLI calls the pair equivalent and the hedge rules see no gap; the frames show the stance
+    # stated outright in k2 and only in a weaker form in k1, for one named actor and thing
+    rule = "b: agreed vs not object (guarantee)"
+    frame = pd.DataFrame([_pair(0.9, 0.9, claim_a="k1", claim_b="k2", article_a="a1", article_b="a2", stronger=rule)])
+    flat = claims.assign(hedge_score=0.0, cluster_id=["c1", "c9", "c2", "c2", "c3", "c4", "c4"])
+    pairs = label_relations(frame, RelationConfig(), flat)
+    assert pairs["relation"].item() == "b_stronger"
+    assert overclaims(pairs, flat).tolist() == [True]  # other clusters, no hedge gap: the rule decides
+    (found,) = pair_findings(pairs, flat, articles)
+    assert found["kind"] == "stronger_claim" and found["ids"][:2] == ["k2", "k1"]
+    assert found["why"] == "rule agreed vs not object (guarantee) (assertion strength)" and found["score"] == 0.9
+    off = RelationConfig(assertion_strength=False)
+    assert label_relations(frame, off, flat)["relation"].item() == "equivalent"

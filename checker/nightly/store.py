@@ -356,9 +356,9 @@ class Store:
         self.sql.insert("scores", [*cols, "nli_key", "run_id"], rows, "claim_a, claim_b, nli_key")
 
     def scored_pairs(self, cluster_key: str, nli_key: str) -> pd.DataFrame:
-        """Selected pairs with their scores (PAIRS columns but the rule-made opposed and relation, which
-        the findings step derives), ordered by (claim_a, claim_b)."""
-        cols = [c for c in PAIRS if c not in ("opposed", "relation")]
+        """Selected pairs with their scores (PAIRS columns but the rule-made opposed, stronger and
+        relation, which the findings step derives), ordered by (claim_a, claim_b)."""
+        cols = [c for c in PAIRS if c not in ("opposed", "stronger", "relation")]
         select = ", ".join(f"p.{c}" if c in _PAIR_COLS else f"s.{c}" for c in cols)
         sql = (
             f"SELECT {select} FROM pairs p JOIN scores s ON s.claim_a = p.claim_a AND "

@@ -10,7 +10,7 @@ import re
 
 NAME = "checker.attribution.v3"  # stored results depend on it: bump when a table or rule changes
 
-_REPORTING_VERBS = frozenset(
+REPORTING_VERBS = frozenset(
     "say tell state announce claim add confirm deny report write insist warn explain acknowledge "
     "reveal assert tweet allege argue suggest admit disclose".split()
 )
@@ -34,7 +34,7 @@ def find_attribution(sent) -> str:
     """
     pronoun = ""
     for tok in sent:
-        if tok.pos_ != "VERB" or tok.lemma_.lower() not in _REPORTING_VERBS or not _governs_clause(tok):
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in REPORTING_VERBS or not _governs_clause(tok):
             continue
         subject = next((c for c in tok.children if c.dep_ == "nsubj"), None)
         if subject is None:

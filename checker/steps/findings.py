@@ -100,7 +100,7 @@ def _add_detail(grouped: dict, d: dict, p, a, b, arts: dict) -> None:
         entry["values"].setdefault(claim.claim_id, value["text"])
 
 
-_RULE_SCORE = 0.9  # a detail check passed by rule (parse or spelling): no probability to report
+_RULE_SCORE = 0.9  # a finding a rule made (parse, spelling, assertion strength): no probability to report
 
 
 def _detail_evidence(d: dict) -> tuple[float, str]:
@@ -152,7 +152,8 @@ def _add_stronger(grouped: dict, p, a, b, arts: dict) -> None:
     s_src, w_src = _source(arts, strong.article_id), _source(arts, weak.article_id)
     key = ("stronger_claim", strong.cluster_id, strong.claim_id)
     entry = grouped.get(key)
-    score = float(max(e_sw - e_ws, 0.0))
+    rule = str(getattr(p, "stronger", "") or "")[3:]  # "a: agreed vs not object (guarantee)"
+    score = _RULE_SCORE if rule else float(max(e_sw - e_ws, 0.0))
     if entry is not None and entry["score"] >= score:
         entry["ids"] += [weak.claim_id] if weak.claim_id not in entry["ids"] else []
         return
@@ -160,7 +161,8 @@ def _add_stronger(grouped: dict, p, a, b, arts: dict) -> None:
     grouped[key] = {
         "kind": "stronger_claim", "score": score, "cluster_id": strong.cluster_id, "slot": "",
         "ids": [strong.claim_id, weak.claim_id] + (entry["ids"][2:] if entry else []),
-        "why": f"NLI entailment {e_sw:.2f} stronger→weaker, {e_ws:.2f} back; hedged: {weak.hedges or 'no'}",
+        "why": f"rule {rule} (assertion strength)" if rule else
+               f"NLI entailment {e_sw:.2f} stronger→weaker, {e_ws:.2f} back; hedged: {weak.hedges or 'no'}",
         "explanation": f"{s_src} states more than {w_src} supports: {_quote(strong.text)} implies "
         f"{_quote(weak.text)}, but not the reverse{hedge}.",
         "key": f"stronger_claim|{strong.claim_id}",

@@ -1,8 +1,12 @@
-"""Which claim pairs to score: dense and lexical nearest neighbours, bounded per claim.
+"""Which claim pairs to score: dense, lexical and frame neighbours, bounded per claim.
 
 Candidates are each claim's ``PairConfig.neighbours`` nearest claims by embedding cosine (at least
-``min_similarity``) plus its ``lexical_neighbours`` nearest by TF-IDF over crude word stems (at least
-``min_lexical``). Lexical neighbours are there because sentence embeddings put a claim and its
+``min_similarity``), its ``lexical_neighbours`` nearest by TF-IDF over crude word stems (at least
+``min_lexical``), and its ``frame_neighbours`` closest among the claims that share a predicate frame
+with it (the same named actor, predicate family and thing: checker.rules.opposites.predicate_frames).
+Frame neighbours are there because a headline "Norland Agrees to Quotas" and a body sentence
+"Norland, through its premier, is said not to object to the quotas as part of a wider deal" are far
+apart as wholes while stating one actor's stance on one thing. Lexical neighbours are there because sentence embeddings put a claim and its
 negated restatement far apart: on data/demo, "The talks ended without any agreement on a prisoner
 exchange" has cosine 0.40 with "The two sides agreed on a prisoner exchange of 150 prisoners", below
 six unrelated "No Ukrainian officials attended…" sentences, while their TF-IDF cosine is 0.54, its
@@ -28,6 +32,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from checker.config import PairConfig
+from checker.rules.attribution import REPORTING_VERBS
 from checker.schemas import validate_frame
 
 PAIR_COLUMNS = ["claim_a", "claim_b", "article_a", "article_b", "similarity", "kind"]
@@ -73,6 +78,41 @@ def lexical_neighbours(texts: Sequence[str], k: int, *, min_similarity: float = 
     return out[out["lexical"] >= min_similarity].reset_index(drop=True)
 
 
+def frame_keys(frames) -> set[str]:
+    """Pairing keys of one claim's predicate frames: "family|actor|thing" for each frame with a named
+    actor, except reporting verbs ("Witkoff told reporters" is how a claim is sourced, not what it states).
+
+    Example:
+        >>> sorted(frame_keys([("consent", 1, "norland", "quota", "agrees", 2), ("say", 1, "", "x", "said", 2)]))
+        ['consent|norland|quota']
+    """
+    return {
+        f"{f[0]}|{f[2]}|{f[3]}"
+        for f in frames or ()
+        if f[2] not in ("", "*") and f[3] and f[0] not in REPORTING_VERBS
+    }
+
+
+def frame_neighbours(keys: Sequence[set[str]], new: np.ndarray, *, max_group: int = 50) -> pd.DataFrame:
+    """Positional pairs (a, b) of claims sharing a frame key, a among ``new``, b != a.
+
+    A key shared by more than ``max_group`` claims says little about which of them state one fact
+    (a frequent actor with a frequent verb), and would make pairs grow with the square: it is left out.
+    """
+    groups: dict[str, list[int]] = {}
+    for pos, ks in enumerate(keys):
+        for key in ks:
+            groups.setdefault(key, []).append(pos)
+    rows = set()
+    for pos in np.asarray(new, dtype=np.int64).tolist():
+        for key in keys[pos]:
+            members = groups[key]
+            if len(members) <= max_group:
+                rows.update((pos, b) for b in members if b != pos)
+    a, b = (np.array(x, dtype=np.int64) for x in zip(*sorted(rows))) if rows else (np.zeros(0, np.int64),) * 2
+    return pd.DataFrame({"a": a, "b": b})
+
+
 def candidates(
     texts: Sequence[str],
     new: np.ndarray,
@@ -80,6 +120,7 @@ def candidates(
     dense: pd.DataFrame,
     stored: pd.DataFrame | None = None,
     config: PairConfig | None = None,
+    frames: Sequence | None = None,
 ) -> pd.DataFrame:
     """Pair candidates of the new claims, as positions (a, b) over ``texts``, with their cosine.
 
@@ -90,6 +131,7 @@ def candidates(
         dense: nearest neighbours among the new claims (a, b: rows of ``new``; similarity).
         stored: stored neighbours of the new claims (a: row of ``new``; b: position in ``texts``;
             similarity); None when nothing is stored.
+        frames: every claim's predicate frames, aligned with ``texts`` (None: no frame neighbours).
 
     TF-IDF weights are corpus-wide, so lexical neighbours are found over every text and the rows of
     new claims kept. The result is select_pairs' input.
@@ -104,6 +146,11 @@ def candidates(
         np.einsum("ij,ij->i", vectors(a), vectors(b)).astype(float) if len(a) else np.zeros(0)
     )
     parts = [dense.assign(a=new[dense["a"]], b=new[dense["b"]]), lexical]
+    if frames is not None and config.frame_neighbours > 0:
+        framed = frame_neighbours([frame_keys(f) for f in frames], new)
+        fa, fb = framed["a"].to_numpy(dtype=np.int64), framed["b"].to_numpy(dtype=np.int64)
+        cosine = np.einsum("ij,ij->i", vectors(fa), vectors(fb)).astype(float) if len(fa) else np.zeros(0)
+        parts.append(framed.assign(similarity=cosine, frame=True))
     if stored is not None and len(stored):
         parts.append(stored.assign(a=new[stored["a"]])[["a", "b", "similarity"]])
     return pd.concat(parts, ignore_index=True).astype({"a": np.int64, "b": np.int64})
@@ -114,22 +161,26 @@ def select_pairs(
 ) -> pd.DataFrame:
     """Turn neighbour rows (positional a, b over ``claims`` rows) into claim pairs.
 
-    ``neighbours`` has ``similarity`` (embedding cosine) and, for lexical candidates, a ``lexical``
-    score (NaN or absent for dense ones). Dense candidates need similarity >= min_similarity;
-    each claim keeps its best ``neighbours`` dense and ``lexical_neighbours`` lexical partners.
+    ``neighbours`` has ``similarity`` (embedding cosine), for lexical candidates a ``lexical`` score
+    (NaN or absent for dense ones) and for frame candidates ``frame`` True. Dense candidates need
+    similarity >= min_similarity; each claim keeps its best ``neighbours`` dense, ``lexical_neighbours``
+    lexical and ``frame_neighbours`` frame partners (the closest by embedding, at any similarity).
     Pairs within one article are "intra" (kept when config.intra_article), others "cross"; each
     unordered pair appears once with claim_a < claim_b.
     """
     config = config or PairConfig()
     validate_frame(claims, ["claim_id", "article_id"], name="claims")
     nn = neighbours if "lexical" in neighbours else neighbours.assign(lexical=np.nan)
-    dense = nn[nn["lexical"].isna() & (nn["similarity"] >= config.min_similarity)]
+    framed = nn["frame"].fillna(False).astype(bool) if "frame" in nn else pd.Series(False, index=nn.index)
+    dense = nn[nn["lexical"].isna() & ~framed & (nn["similarity"] >= config.min_similarity)]
     dense = dense.sort_values(["a", "similarity"], ascending=[True, False], kind="stable")
     lexical = nn[nn["lexical"].notna()].sort_values(["a", "lexical"], ascending=[True, False], kind="stable")
+    by_frame = nn[framed].sort_values(["a", "similarity"], ascending=[True, False], kind="stable")
     nn = pd.concat(
         [
             dense.groupby("a", sort=False).head(config.neighbours),
             lexical.groupby("a", sort=False).head(config.lexical_neighbours),
+            by_frame.groupby("a", sort=False).head(config.frame_neighbours),
         ]
     )
     ids = claims["claim_id"].to_numpy()

@@ -37,6 +37,11 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None,
     are removed) is never a contradiction: its one-way relation stands; and with
     ``contra_needs_negation`` an NLI-made contradiction needs one claim to deny or reverse what the other
     says (checker.rules.opposites.negation_gap).
+
+    Two rules on the claims' predicate frames (``opposed``, ``stronger``: checker.steps.score.pair_rules)
+    decide before NLI does: opposite verbs for one actor and thing are a contradiction (unless NLI finds
+    the claims equivalent), and one stance stated outright against its weaker form ("agreed to" vs "did
+    not object to") is a one-way relation, whatever NLI makes of the pair.
     """
     config = config or RelationConfig()
     out = pairs.copy()
@@ -66,6 +71,9 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None,
             dtype=bool,
         )
     opposed = out["opposed"].ne("").to_numpy() & config.opposite_verbs
+    stronger = np.full(len(out), "", dtype=object)
+    if "stronger" in out and config.assertion_strength:
+        stronger = out["stronger"].fillna("").astype(str).to_numpy()
     h_a = h_b = np.zeros(len(out))
     if claims is not None and len(out):
         h_a, h_b = hedge.loc[out["claim_a"]].to_numpy(), hedge.loc[out["claim_b"]].to_numpy()
@@ -74,7 +82,10 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None,
             copies,
             hedged & (h_a < h_b),  # a is the flat claim: it states more than its hedged version
             hedged & (h_b < h_a),
-            ((contra & negated) | (opposed & ~((e_ab >= t) & (e_ba >= t)))),
+            opposed & ~((e_ab >= t) & (e_ba >= t)),
+            np.char.startswith(stronger.astype(str), "a:"),
+            np.char.startswith(stronger.astype(str), "b:"),
+            contra & negated,
             (e_ab >= t) & (e_ba >= t),
             (e_ab >= t) & (e_ab - e_ba >= m),
             (e_ba >= t) & (e_ba - e_ab >= m),
@@ -82,6 +93,9 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None,
         ],
         [
             "equivalent",
+            "a_stronger",
+            "b_stronger",
+            "contradiction",
             "a_stronger",
             "b_stronger",
             "contradiction",
@@ -112,6 +126,10 @@ def overclaims(pairs: pd.DataFrame, claims: pd.DataFrame, config: RelationConfig
     entailment between two different facts is a model error, not an overclaim ("Witkof presented a
     US proposal for a 30-day ceasefire" => "Moscow would study the ceasefire proposal", 0.57).
     Claims not yet clustered (cluster_id "" or no such column) count as one cluster.
+
+    A pair the assertion-strength rule relates (``stronger``, from the claims' predicate frames) is an
+    overclaim whatever its hedges and clusters: the frames already show one actor's stance on one thing
+    stated outright in one claim and only in a weaker form in the other.
     """
     config = config or RelationConfig()
     by_id = claims.set_index("claim_id")
@@ -143,7 +161,11 @@ def overclaims(pairs: pd.DataFrame, claims: pd.DataFrame, config: RelationConfig
     if "cluster_id" in by_id:
         cluster = by_id["cluster_id"].fillna("")
         same_fact &= pairs["claim_a"].map(cluster).to_numpy() == pairs["claim_b"].map(cluster).to_numpy()
-    return pd.Series((gap >= config.hedge_gap) & same_fact, index=pairs.index)
+    by_rule = False
+    if "stronger" in pairs and config.assertion_strength:
+        by_rule = pairs["stronger"].fillna("").astype(str).ne("").to_numpy()
+    by_rule = by_rule & np.isin(rel, ["a_stronger", "b_stronger"])
+    return pd.Series(((gap >= config.hedge_gap) & same_fact) | by_rule, index=pairs.index)
 
 
 def _overlap(a: str, b: str) -> float:

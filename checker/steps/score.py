@@ -1,17 +1,15 @@
 """Score claim pairs: NLI in both directions, then the pair rules on what extraction already parsed.
 
 ``score_pairs`` sends both directions of every pair through the NLI scorer as one flat stream;
-``pair_rules`` adds the rule-made columns (``opposed``: opposite verbs from the claims' predicate
-frames, checker.rules.opposites). Rules never parse again: they read the ``frames`` column the claims
-step wrote.
+``pair_rules`` adds the rule-made columns from the claims' predicate frames (checker.rules.opposites):
+``opposed`` (opposite verbs) and ``stronger`` (one stance stated outright, the other weaker). Rules
+never parse again: they read the ``frames`` column the claims step wrote.
 
 Example:
-    >>> import numpy as np
-import numpy as np
-import pandas as pd
+    >>> import pandas as pd
     >>> claims = pd.DataFrame({"claim_id": ["k1", "k2"], "text": ["a", "b"],
-    ...     "frames": [[("consent", 1, "russia", "plan", "accepted")],
-    ...                [("consent", -1, "russia", "plan", "rejected")]]})
+    ...     "frames": [[("consent", 1, "russia", "plan", "accepted", 2)],
+    ...                [("consent", -1, "russia", "plan", "rejected", 2)]]})
     >>> pair_rules(pd.DataFrame({"claim_a": ["k1"], "claim_b": ["k2"]}), claims)["opposed"].tolist()
     ['accepted vs rejected (plan)']
 """
@@ -83,17 +81,17 @@ def score_pairs(
 
 
 def pair_rules(pairs: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
-    """Add ``opposed``: how a pair's claims give one actor opposite verbs on one thing, or "".
+    """Add ``opposed`` (how a pair's claims give one actor opposite verbs on one thing, or "") and
+    ``stronger`` (which claim states outright what the other gives in a weaker form, or "").
 
     Reads the claims' ``frames`` (list of predicate frames, from the claims step); a claim without
     frames (None or empty) opposes nothing. Pure Python over stored frames: no parsing.
     """
     frames = dict(zip(claims["claim_id"], claims["frames"], strict=True)) if "frames" in claims else {}
     out = pairs.copy()
-    out["opposed"] = [
-        opposites.opposed_frames(frames.get(a) or [], frames.get(b) or [])
-        for a, b in zip(out["claim_a"], out["claim_b"], strict=True)
-    ]
+    both = [(frames.get(a) or [], frames.get(b) or []) for a, b in zip(out["claim_a"], out["claim_b"], strict=True)]
+    out["opposed"] = [opposites.opposed_frames(fa, fb) for fa, fb in both]
+    out["stronger"] = [opposites.stronger_frames(fa, fb) for fa, fb in both]
     return out
 
 
