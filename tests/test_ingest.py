@@ -111,6 +111,36 @@ def test_clean_text_returns_removed_lines_in_order() -> None:
     assert removed == ["Skip to content", "Advertisement", "Share this:"]
 
 
+def test_boxes_and_question_blocks_beside_the_story_are_not_its_text() -> None:
+    # trivia and tip boxes (a heading and the paragraph under it, or one paragraph opening with the
+    # heading) and a questions-and-answers block restate or digress; the story around them stays
+    raw = (
+        "The port reopened on Monday.\n\nFun facts\n\nThe harbour is the oldest on the coast.\n\n"
+        "Cranes were repaired overnight.\n\nQuick tip: Arrive early to avoid queues.\n\n"
+        "Questions and answers\n\nWhen did it reopen?\n\nOn Monday.\n\nWho paid?\n\nThe city.\n\n"
+        "The mayor thanked the crews."
+    )
+    text, removed = clean_text(raw)
+    story = ["The port reopened on Monday.", "Cranes were repaired overnight.", "The mayor thanked the crews."]
+    assert text == "\n\n".join(story)
+    assert removed == [
+        "Fun facts", "The harbour is the oldest on the coast.", "Quick tip: Arrive early to avoid queues.",
+        "Questions and answers", "When did it reopen?", "On Monday.", "Who paid?", "The city.",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "Did you know the minister resigned? Officials said so on Friday.",  # a question in the story
+        "Why did the talks fail?\n\nNegotiators disagreed on quotas.",  # no block heading above it
+        "Trivia night at the club raised 3,000 euros for the lifeboat crew.",
+    ],
+)
+def test_story_paragraphs_that_merely_resemble_a_box_are_kept(kept: str) -> None:
+    assert clean_text(kept) == (kept, [])
+
+
 # --- plain text and markdown ------------------------------------------------------------------
 
 

@@ -60,6 +60,15 @@ _FURNITURE_RULES = {
     "nav menu": r"[^|•·›»]{1,30}(\s[|•·›»]\s[^|•·›»]{1,30}){2,}",  # three or more short items
 }
 FURNITURE = {name: re.compile(rx, re.IGNORECASE) for name, rx in _FURNITURE_RULES.items()}
+# Boxes beside the story: a trivia or tip heading and the paragraph under it, or one paragraph that
+# opens with the heading ("Did you know? Herring can ..."). Their sentences are not the story's claims.
+_BOX_HEADING = r"(did you know|fun facts?|quick facts?|pro tips?|quick tips?|trivia)"
+_BOX = re.compile(_BOX_HEADING + r"\s*[?:!.]?", re.IGNORECASE)
+_BOX_INLINE = re.compile(_BOX_HEADING + r"\s*[?:!]\s", re.IGNORECASE)  # the heading's mark, then the box
+# A questions-and-answers block: its heading, then question paragraphs and the answer under each.
+_FAQ = re.compile(
+    r"(frequently asked questions|faqs?|questions and answers|q\s?&\s?a)\s*[:?]?", re.IGNORECASE
+)
 _LIST_MARKER = re.compile(r"^(?:[-*•▪◦–—]|\d{1,2}[.)])\s+(?=\S)")
 
 _MD_RULES = [  # (pattern, replacement), applied in order to each line of a .md file
@@ -106,6 +115,10 @@ def clean_text(text: str) -> tuple[str, list[str]]:
         The cleaned text (NFC, runs of spaces collapsed, paragraphs separated by one blank line)
         and the removed furniture lines, stripped, in order.
 
+    Removed: whole lines that are page furniture (FURNITURE), list markers, boxes beside the story
+    ("Did you know?" / "Pro tip:" and the paragraph under them), and questions-and-answers blocks (an
+    "FAQ" heading with its questions and the answer under each).
+
     Example:
         >>> clean_text("Skip to content\\n\\nThe  summit   starts today.\\nShare this:")
         ('The summit starts today.', ['Skip to content', 'Share this:'])
@@ -121,7 +134,31 @@ def clean_text(text: str) -> tuple[str, list[str]]:
             removed.append(line)
         elif line or (kept and kept[-1]):
             kept.append(line)  # a single "" marks a paragraph break
-    return "\n".join(kept).strip(), removed
+    return "\n\n".join(_drop_boxes("\n".join(kept).strip().split("\n\n"), removed)), removed
+
+
+def _drop_boxes(paragraphs: list[str], removed: list[str]) -> list[str]:
+    """Paragraphs without boxes and questions-and-answers blocks (see clean_text); removed in order."""
+    kept: list[str] = []
+    i = 0
+    while i < len(paragraphs):
+        para = paragraphs[i]
+        if _BOX.fullmatch(para):  # a box heading: it and the paragraph under it
+            removed.extend(paragraphs[i : i + 2])
+            i += 2
+        elif _BOX_INLINE.match(para) and "\n" not in para:  # "Did you know? Herring ..." in one paragraph
+            removed.append(para)
+            i += 1
+        elif _FAQ.fullmatch(para):  # the heading, then each question and the answer under it
+            removed.append(para)
+            i += 1
+            while i < len(paragraphs) and paragraphs[i].endswith("?") and "\n" not in paragraphs[i]:
+                removed.extend(paragraphs[i : i + 2])
+                i += 2
+        else:
+            kept.append(para)
+            i += 1
+    return kept
 
 
 def strip_cut_off(text: str) -> tuple[str, str]:

@@ -6,13 +6,14 @@ Candidates are each claim's ``PairConfig.neighbours`` nearest claims by embeddin
 with it (the same named actor, predicate family and thing: checker.rules.opposites.predicate_frames).
 Frame neighbours are there because a headline "Norland Agrees to Quotas" and a body sentence
 "Norland, through its premier, is said not to object to the quotas as part of a wider deal" are far
-apart as wholes while stating one actor's stance on one thing. Lexical neighbours are there because sentence embeddings put a claim and its
-negated restatement far apart: on data/demo, "The talks ended without any agreement on a prisoner
-exchange" has cosine 0.40 with "The two sides agreed on a prisoner exchange of 150 prisoners", below
-six unrelated "No Ukrainian officials attended…" sentences, while their TF-IDF cosine is 0.54, its
-best. Pairs are not restricted to one cluster for the same reason (a contradiction is often
-embedded far from what it contradicts). Each claim keeps a fixed number of partners, so pairs grow
-linearly with claims.
+apart as wholes while stating one actor's stance on one thing.
+
+Lexical neighbours are there because sentence embeddings put a claim and its negated restatement far
+apart: on data/demo, "The talks ended without any agreement on a prisoner exchange" has cosine 0.40 with
+"The two sides agreed on a prisoner exchange of 150 prisoners", below six unrelated "No Ukrainian
+officials attended…" sentences, while their TF-IDF cosine is 0.54, its best. Pairs are not restricted to
+one cluster for the same reason (a contradiction is often embedded far from what it contradicts). Each
+claim keeps a fixed number of partners, so pairs grow linearly with claims.
 
 Example:
     >>> import pandas as pd
@@ -83,7 +84,8 @@ def frame_keys(frames) -> set[str]:
     actor, except reporting verbs ("Witkoff told reporters" is how a claim is sourced, not what it states).
 
     Example:
-        >>> sorted(frame_keys([("consent", 1, "norland", "quota", "agrees", 2), ("say", 1, "", "x", "said", 2)]))
+        >>> frames = [("consent", 1, "norland", "quota", "agrees", 2), ("say", 1, "", "x", "said", 2)]
+        >>> sorted(frame_keys(frames))
         ['consent|norland|quota']
     """
     return {
@@ -109,8 +111,13 @@ def frame_neighbours(keys: Sequence[set[str]], new: np.ndarray, *, max_group: in
             members = groups[key]
             if len(members) <= max_group:
                 rows.update((pos, b) for b in members if b != pos)
-    a, b = (np.array(x, dtype=np.int64) for x in zip(*sorted(rows))) if rows else (np.zeros(0, np.int64),) * 2
-    return pd.DataFrame({"a": a, "b": b})
+    ordered = sorted(rows)
+    return pd.DataFrame(
+        {
+            "a": np.array([r[0] for r in ordered], dtype=np.int64),
+            "b": np.array([r[1] for r in ordered], dtype=np.int64),
+        }
+    )
 
 
 def candidates(
