@@ -660,6 +660,14 @@ def test_newsapi_rows_give_source_name_date_and_no_cut_off_fragment(tmp_path: Pa
     assert (second["source"], second["text"]) == ("Gazette", OTHER) and skipped.empty
 
 
+@pytest.mark.parametrize("column", ["source.name", "source_name", "Source.Name"])
+def test_a_flattened_feed_gives_the_outlet_from_its_source_name_column(tmp_path: Path, column: str) -> None:
+    frame = pd.DataFrame({column: ["Northern Wire"], "source.id": ["northern-wire"], "content": [BODY]})
+    frame.to_csv(tmp_path / "feed.csv", index=False)
+    articles, _ = read_articles(tmp_path / "feed.csv")
+    assert only(articles)["source"] == "Northern Wire"
+
+
 @pytest.mark.parametrize(
     ("text", "kept"),
     [

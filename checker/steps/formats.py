@@ -30,7 +30,9 @@ _TEXT_KEYS = ("text", "body", "content", "description")
 _KEYS = {  # article field -> accepted input names (case-insensitive); the first non-empty one wins
     "article_id": ("id", "article_id"),
     "title": ("title",),
-    "source": ("source",),  # a nested {"id": .., "name": ..} object gives its name (NewsAPI)
+    # a nested {"id": .., "name": ..} object gives its name (NewsAPI); a flattened feed (a CSV export,
+    # pandas.json_normalize) has it as a "source.name" or "source_name" column
+    "source": ("source", "source.name", "source_name"),
     "url": ("url",),  # not "urlToImage"
     "published": ("published", "date", "publishedat", "published_at"),
     "language": ("language",),  # given languages are kept; others are detected (checker.steps.language)
