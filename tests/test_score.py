@@ -75,3 +75,33 @@ def test_pair_rules_read_frames_and_need_no_parser():
     )  # fmt: skip
     out = pair_rules(pd.DataFrame({"claim_a": ["k1"], "claim_b": ["k2"]}), claims)
     assert out["opposed"].tolist() == ["reopened vs not reopened (traffic)"]
+
+
+def _name(text, label, start, kind="name"):
+    return {"kind": kind, "text": text, "label": label, "start": start, "end": start + len(text), "key": text.lower()}
+
+
+def test_a_value_in_the_speaker_phrase_of_a_quote_is_not_a_value_of_the_fact():
+    # the differing names sit in who said it (a clinic's town, the agency told), not in what was said
+    a = '"About 40 people were hurt when the roof fell in," Ilse Varga, a nurse at a clinic in Dorn, told Ravenpost.'
+    b = '"About 40 people were hurt when the roof fell in," said Ilse Varga, a nurse at a clinic in Kell county.'
+    values = [[_name("Ravenpost", "ORG", a.index("Ravenpost"))], [_name("Kell", "ORG", b.index("Kell"))]]
+    nli = FakeNLI()
+    checks = detail_checks(pd.DataFrame({"claim_a": ["k0"], "claim_b": ["k1"]}), _claims(a, b, values=values), nli)
+    assert checks == [[]] and nli.n_pairs == 0
+    # the same two names inside what is reported are compared
+    a2, b2 = "The roof fell in at Ravenpost on Monday.", "The roof fell in at Kell on Monday."
+    values2 = [[_name("Ravenpost", "ORG", 20)], [_name("Kell", "ORG", 20)]]
+    (checks2,) = detail_checks(pd.DataFrame({"claim_a": ["k0"], "claim_b": ["k1"]}), _claims(a2, b2, values=values2), nli)
+    assert [c["kind"] for c in checks2] == ["entity_mismatch"]
+
+
+def test_a_name_the_corpus_also_labels_a_place_is_no_misspelt_person():
+    # a small tagger calls a town a person here and a place in another claim: two spellings of a town
+    texts = ["Marta Ilves visited Korvenu on Monday.", "Marta Ilves visited Korvenuu on Monday.", "Korvenu lies inland."]
+    values = [[_name("Korvenu", "PERSON", 20)], [_name("Korvenuu", "PERSON", 20)], [_name("Korvenu", "GPE", 0, "place")]]
+    pairs = pd.DataFrame({"claim_a": ["k0"], "claim_b": ["k1"]})
+    (checks,) = detail_checks(pairs, _claims(*texts, values=values), FakeNLI())
+    assert [c["misspelt"] for c in checks] == [False]
+    (alone,) = detail_checks(pairs, _claims(*texts[:2], values=values[:2]), FakeNLI())
+    assert [c["misspelt"] for c in alone] == [True]  # with no place label anywhere: a person's name
