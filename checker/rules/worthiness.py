@@ -11,7 +11,7 @@ import re
 from checker.rules.attribution import find_attribution
 from checker.rules.residue import _without, find_residue
 
-NAME = "checker.worthiness.v1"  # stored results depend on it: bump when a table or rule changes
+NAME = "checker.worthiness.v2"  # stored results depend on it: bump when a table or rule changes
 
 _CALL_TO_ACTION_START = re.compile(
     r"^\W*(?:Click|Subscribe|Share|Sign up|Read|Follow|Join|Let us know|Tell us)(?![\w-])", re.IGNORECASE
@@ -25,6 +25,21 @@ _EVALUATIVE = re.compile(
     r"\b(?:great|terrible|disgrace(?:ful)?|shameful|outrageous|wonderful|amazing|awful|horrible|"
     r"brilliant|fantastic|excellent|incredible|ridiculous|absurd|pathetic|disastrous|deplorable|"
     r"admirable|appalling|shocking|historic|best|worst|waste of time|should|ought to)\b",
+    re.IGNORECASE,
+)
+# Commentary that states nothing checkable: stock speculation, and a summing-up opener followed by a
+# judgement ("Overall, the agreement represents an important step toward ..."), the filler of
+# generated and content-farm pieces. Facts in such a sentence are stated elsewhere in the article.
+_SPECULATION = re.compile(
+    r"\b(?:remains to be seen|(?:only )?time will tell|the jury is (?:still )?out)\b", re.IGNORECASE
+)
+_SUMMING_UP = re.compile(
+    r"^\W*(?:overall|in conclusion|in summary|to sum up|all in all|in short|ultimately|all told),", re.IGNORECASE
+)
+_JUDGEMENT = re.compile(
+    r"\b(?:important|significant|crucial|major|key|vital|welcome|positive|promising|remarkable|"
+    r"step (?:forward|toward|towards|in the right direction)|milestone|landmark|turning point|"
+    r"game[- ]changer|breakthrough)\b",
     re.IGNORECASE,
 )
 _FIRST_PERSON = frozenset({"i", "we", "me", "us"})
@@ -42,8 +57,10 @@ def is_check_worthy(sent, *, min_words: int = 5) -> tuple[bool, str]:
 
     residue (nothing left besides generated-text residue), boilerplate (credits, copyright), question
     (ends with "?"), call_to_action (starts with Subscribe/Share/... as a verb, or a subjectless
-    base-form root verb), opinion (first-person opinion frame that is not attributed to someone else, or
-    an evaluative cue with no entity, number or date), too_short (< min_words words), no_verb.
+    base-form root verb), opinion (first-person opinion frame that is not attributed to someone else,
+    an evaluative cue with no entity, number or date, stock speculation such as "it remains to be
+    seen", or a summing-up opener with a judgement: "Overall, the deal is an important step"),
+    too_short (< min_words words), no_verb.
 
     Example:
         >>> from checker.models.nlp import load_spacy
@@ -87,6 +104,8 @@ def _is_call_to_action(sent) -> bool:
 
 
 def _is_opinion(sent, words, core: str) -> bool:
+    if _SPECULATION.search(core) or (_SUMMING_UP.match(core) and _JUDGEMENT.search(core)):
+        return True
     if _OPINION_FRAME.search(core):
         speaker = find_attribution(sent)
         if not speaker or speaker.lower() in _FIRST_PERSON:
