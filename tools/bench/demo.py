@@ -1,4 +1,4 @@
-"""Compare a checker run on data/demo with data/demo/expected.json (the team's answer key).
+"""Compare a checker run on a demo corpus with the corpus's expected.json (the team's answer key).
 
 Used by tests/test_e2e.py and tools/bench/quality.py. Rules (also in expected.json's description):
 a finding entry is matched by a finding of that kind (a single_source entry by a claim of that
@@ -7,20 +7,25 @@ status in one of ``articles``) whose claims come from every outlet in
 its claims; an agreeing pair must never be related as a contradiction nor stand on opposite sides of a
 contradiction or detail-mismatch finding (claims of a detail finding carry the ``value`` they state).
 
-    python -m tools.bench.demo out/       # a folder written by `checker check data/demo`
+    python -m tools.bench.demo out/                             # `checker check data/demo --out out/`
+    python -m tools.bench.demo out/ --corpus data/demo-web      # scored against data/demo-web/expected.json
+
+Each corpus keeps its answer key beside its articles (``<corpus>/expected.json``); data/demo is the
+default so that existing callers keep working.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
 
 from checker.schemas import CONFLICT_KINDS as _KINDS
 
-EXPECTED = Path(__file__).resolve().parents[2] / "data" / "demo" / "expected.json"
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
+EXPECTED = DEMO / "expected.json"
 CONFLICT_KINDS = set(_KINDS) - {"stronger_claim"}
 
 
@@ -108,8 +113,8 @@ def compare(
     }
 
 
-def compare_folder(out: Path) -> dict:
-    """compare() on the files `checker check` wrote to a folder."""
+def compare_folder(out: Path, expected_path: Path = EXPECTED) -> dict:
+    """compare() on the files `checker check` wrote to a folder, against ``expected_path``."""
     out = Path(out)
     findings = [json.loads(line) for line in (out / "findings.jsonl").read_text().splitlines() if line]
     return compare(
@@ -117,6 +122,7 @@ def compare_folder(out: Path) -> dict:
         pd.read_csv(out / "claims.csv"),
         pd.read_csv(out / "pairs.csv"),
         pd.read_csv(out / "articles.csv", keep_default_na=False),
+        expected_path,
     )
 
 
@@ -129,8 +135,20 @@ def summary(result: dict) -> str:
     lines += [f"  missed {e['kind']}: {e.get('must_contain')}" for e in result["missed"]]
     lines += [f"  spurious {f['kind']}: {f['explanation']}" for f in result["spurious"]]
     lines += [f"  broken {b['pair']}: {b['why']}" for b in result["broken_agreements"]]
+    lines += [f"  boilerplate left in the text: {s!r}" for s in result["boilerplate_left"]]
+    lines += [f"  dropped sentence kept as a claim: {s!r}" for s in result["dropped_but_kept"]]
     return "\n".join(lines)
 
 
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", default="out", type=Path, help="folder written by `checker check`")
+    parser.add_argument(
+        "--corpus", default=DEMO, type=Path, help="the corpus that was checked; its expected.json is the key"
+    )
+    args = parser.parse_args(argv)
+    print(summary(compare_folder(args.out, args.corpus / "expected.json")))
+
+
 if __name__ == "__main__":
-    print(summary(compare_folder(Path(sys.argv[1] if len(sys.argv) > 1 else "out"))))
+    main()
