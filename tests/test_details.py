@@ -134,3 +134,44 @@ def test_an_nli_contradiction_needs_a_denial_on_one_side(a, b, gap):
     from checker.rules.opposites import negation_gap
 
     assert negation_gap(a, b) is gap
+
+
+def _figure(key: str, anchor: str = "fall", unit: str = "mile") -> dict:
+    return {"kind": "number", "text": key, "key": key, "unit": unit, "anchor": anchor, "exact": True}
+
+
+_AGE_41 = {"kind": "number", "text": "41-year-old", "key": "41 age", "unit": "age", "exact": True, "anchor": "diver"}
+_TUESDAY = {"kind": "date", "text": "on Tuesday", "key": "2026-03-03", "day": "2026-03-03"}
+_PERSON = {"kind": "name", "text": "Ines Morel", "key": "ines morel", "label": "PERSON"}
+_TOWN = {"kind": "place", "text": "Varne", "key": "varne", "label": "GPE"}
+
+
+@pytest.mark.parametrize("shared", [_AGE_41, _TUESDAY, _PERSON])
+def test_figures_of_one_verb_are_one_fact_when_the_claims_share_an_identifying_detail(shared):
+    # "A 41-year-old diver sank 30 m" / "Ines Morel, 41, sank about 12 m": one dive, told twice
+    from checker.rules.details import shared_detail
+
+    v, w = _figure("30 m"), _figure("12 m")
+    assert shared_detail(v, w, [shared, v], [dict(shared), w]) == shared["text"]
+
+
+@pytest.mark.parametrize(
+    ("v", "w", "a", "b"),
+    [
+        (_figure("30 m"), _figure("12 m"), [_TOWN], [_TOWN]),  # a shared place singles out no one
+        (_figure("30 m"), _figure("12 m"), [_AGE_41], [{**_AGE_41, "key": "42 age"}]),  # different ages
+        (_figure("30 m"), _figure("12 m", anchor="swim"), [_AGE_41], [_AGE_41]),  # another verb
+        (_figure("30 m", anchor="be"), _figure("12 m", anchor="be"), [_AGE_41], [_AGE_41]),  # "was 30 m"
+        (_figure("3 euro", unit="euro"), _figure("12 m"), [_AGE_41], [_AGE_41]),  # other units
+    ],
+)
+def test_no_shared_fact_without_an_identifying_detail_and_one_verb(v, w, a, b):
+    from checker.rules.details import shared_detail
+
+    assert shared_detail(v, w, [*a, v], [*b, w]) == ""
+
+
+def test_one_figure_written_in_two_units_is_one_difference():
+    a = _values("The diver sank about 60 metres (200 feet) off Varne.", GPE="Varne")
+    b = _values("The diver sank 150 metres off Varne.", GPE="Varne")
+    assert _kinds(a, b) == [("number_mismatch", "about 60 metres", "150 metres")]

@@ -276,3 +276,28 @@ def test_the_assertion_strength_rule_makes_a_stronger_claim_whatever_nli_and_hed
     assert found["why"] == "rule agreed vs not object (guarantee) (assertion strength)" and found["score"] == 0.9
     off = RelationConfig(assertion_strength=False)
     assert label_relations(frame, off, flat)["relation"].item() == "equivalent"
+
+
+def test_detail_findings_sharing_a_claim_are_one_disputed_fact():
+    # one outlet's "150 m" against "about 60 m" in a second and "200 ft" in a third: one card
+    articles = pd.DataFrame({"article_id": ["a1", "a2", "a3"], "source": ["North", "Baltic", "Harbor"]})
+    claims = pd.DataFrame({
+        "claim_id": ["k1", "k2", "k3"], "article_id": ["a1", "a2", "a3"], "cluster_id": ["c1", "c1", "c1"],
+        "text": ["The diver sank 150 m.", "The diver sank about 60 m.", "The diver sank 200 ft."],
+        "hedges": "", "hedge_score": 0.0, "start": 0, "end": 20,
+    })  # fmt: skip
+
+    def check(a, b):
+        return {"kind": "number_mismatch", "slot": "distance", "shared": "41-year-old", "p_ab": 0.0, "p_ba": 0.0,
+                "a": {"text": a, "key": a}, "b": {"text": b, "key": b}, "difference": [a, b]}  # fmt: skip
+
+    pairs = label_relations(
+        pd.DataFrame([
+            _pair(0.1, 0.1, claim_a="k1", claim_b="k2", article_a="a1", article_b="a2", details=[check("150 m", "about 60 m")]),
+            _pair(0.1, 0.1, claim_a="k1", claim_b="k3", article_a="a1", article_b="a3", details=[check("150 m", "200 ft")]),
+        ])
+    )  # fmt: skip
+    (found,) = pair_findings(pairs, claims, articles)
+    assert found["kind"] == "number_mismatch" and sorted(found["ids"]) == ["k1", "k2", "k3"]
+    assert "North says “150 m”" in found["explanation"] and "Harbor says “200 ft”" in found["explanation"]
+    assert "claims that share “41-year-old”" in found["why"]

@@ -27,7 +27,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-NAME = "checker.details.v3"  # findings depend on it: bump when a table or rule changes
+NAME = "checker.details.v4"  # findings depend on it: bump when a table or rule changes
 
 # One referent, several names (lower case, as name_key writes them). A short table of what news
 # writes most; acronyms with their expansion in the same pair or corpus are found by rule.
@@ -73,7 +73,11 @@ def differences(values_a: list[dict[str, Any]], values_b: list[dict[str, Any]], 
                 out.append((finding, v, best))
                 only_b.remove(best)
     numbers_b = [w for w in values_b if w["kind"] == "number"]
+    compared: list[dict] = []
     for v in (v for v in values_a if v["kind"] == "number"):
+        if any(u["unit"] == v["unit"] and _overlap(u, v) for u in compared):
+            continue  # "60 m (200 ft)": one figure written twice is one difference, not two
+        compared.append(v)
         # figures of one unit; bare figures ("a mother of 12") only where they attach to the same word
         same_unit = [w for w in numbers_b if w["unit"] == v["unit"] and (v["unit"] or _same_anchor(v, w))]
         if not same_unit or any(_overlap(v, w) for w in same_unit):
@@ -107,6 +111,43 @@ def same_slot(v: dict, w: dict) -> bool:
     hv, hw = v.get("holder", ""), w.get("holder", "")
     # only a named holder identifies the fact: "a climber fell 150 m" and "a man fell 600 m" may be two
     return _named(hv) and _named(hw) and same_name(hv, hw)
+
+
+def shared_detail(v: dict, w: dict, values_a: list[dict], values_b: list[dict]) -> str:
+    """An identifying detail two claims share that makes two figures of one verb one fact, or "".
+
+    "A 36-year-old climber died after falling 150 m" and "36-year-old Duncan Raite died after falling
+    about 60 m (200 ft)": both figures attach to "fall", and the claims state the same age, so they are
+    about one fall, however differently the rest is told. Identifying details: an age, a person's
+    name, a day. Figures (not dates or names), the same unit, the same verb are required.
+
+    Example:
+        >>> age = {"kind": "number", "unit": "age", "exact": True, "key": "36 age", "text": "36-year-old"}
+        >>> v = {"kind": "number", "unit": "mile", "anchor": "fall", "key": "0.09 mile"}
+        >>> w = {"kind": "number", "unit": "mile", "anchor": "fall", "key": "0.04 mile"}
+        >>> shared_detail(v, w, [age, v], [age, w])
+        '36-year-old'
+    """
+    if v["kind"] != "number" or v.get("unit") in (None, "", "age") or v.get("unit") != w.get("unit"):
+        return ""
+    if not v.get("anchor") or v.get("anchor") != w.get("anchor") or v.get("anchor") in _GENERIC_VERBS:
+        return ""
+    ids_b = {x["key"] for x in values_b if _identifying(x)}
+    return next((x["text"] for x in values_a if _identifying(x) and x["key"] in ids_b), "")
+
+
+# Verbs too general to tie two figures to one event ("the quake killed 10" / "the 2004 quake killed 612"
+# share "kill" but not "be" or "have")
+_GENERIC_VERBS = frozenset({"be", "have", "say", "tell", "report", "make", "get", "take"})
+
+
+def _identifying(value: dict) -> bool:
+    """An age, a person's name or a day: a detail that singles out one person or event in a story."""
+    if value["kind"] == "number":
+        return value.get("unit") == "age" and bool(value.get("exact"))
+    if value["kind"] == "name":
+        return value.get("label") == "PERSON"
+    return value["kind"] == "date" and bool(value.get("day"))
 
 
 def _named(holder: str) -> bool:

@@ -62,7 +62,7 @@ def pair_findings(
         elif is_overclaim and p.article_a != p.article_b:
             _add_stronger(grouped, p, a, b, arts)
     out = []
-    for entry in grouped.values():
+    for entry in _merged(list(grouped.values())):
         if entry["kind"] in DETAIL_KINDS:
             entry.pop("shown")
             said = "; ".join(
@@ -74,10 +74,50 @@ def pair_findings(
     return out
 
 
+def _merged(entries: list[dict]) -> list[dict]:
+    """Detail findings of one kind and slot that share a claim merged into one: one disputed fact.
+
+    "150 m" against "about 60 m" in one outlet and against "200 ft" in another (the same fall, the
+    figure written in two units) is one card, not two, with every outlet's figure listed.
+    """
+    parent = list(range(len(entries)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[tuple, int] = {}
+    for i, entry in enumerate(entries):
+        if entry["kind"] not in DETAIL_KINDS:
+            continue
+        for claim_id in entry["ids"]:
+            j = owner.setdefault((entry["kind"], entry["slot"], claim_id), i)
+            parent[root(i)] = root(j)
+    out: dict[int, dict] = {}
+    for i, entry in enumerate(entries):
+        into = out.get(root(i))
+        if into is None:
+            out[root(i)] = entry
+            continue
+        into["ids"] += [c for c in entry["ids"] if c not in into["ids"]]
+        for shown, sources in entry["sources"].items():
+            into["sources"].setdefault(shown, set()).update(sources)
+        for claim_id, text in entry["values"].items():
+            into["values"].setdefault(claim_id, text)
+        if entry["score"] > into["score"]:
+            into["score"], into["why"] = entry["score"], entry["why"]
+        into["key"] = min(into["key"], entry["key"])  # the finding id stays put as outlets join
+    return list(out.values())
+
+
 def _same_fact(check: dict, config: RelationConfig) -> bool:
-    """A detail check passed: with one value in place of the other the claims entail each other, or
-    the two values are spellings of one name (checker.rules.details.misspelt), whatever else differs."""
-    if check.get("misspelt") or check.get("same_slot"):
+    """A detail check passed: with one value in place of the other the claims entail each other, or a
+    rule of checker.rules.details says the two values fill one slot whatever else differs (spellings
+    of one name: misspelt; the same word and named holder: same_slot; figures of one verb in claims
+    sharing an age, a person or a day: shared_detail)."""
+    if check.get("misspelt") or check.get("same_slot") or check.get("shared"):
         return True
     return min(check.get("p_ab", 0.0), check.get("p_ba", 0.0)) >= config.same_fact_threshold
 
@@ -110,6 +150,8 @@ def _detail_evidence(d: dict) -> tuple[float, str]:
         return _RULE_SCORE, f"two spellings of one name: {names} differ by a letter or two"
     if d.get("same_slot"):
         return _RULE_SCORE, "both values attach to the same word and the same named holder in the parse"
+    if d.get("shared"):
+        return _RULE_SCORE, f"both figures attach to the same verb in claims that share “{d['shared']}”"
     return float(min(d["p_ab"], d["p_ba"])), (
         f"same fact once “{d['b']['text']}” is read as “{d['a']['text']}” "
         f"(NLI entailment {d['p_ab']:.2f} / {d['p_ba']:.2f})"

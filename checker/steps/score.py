@@ -96,14 +96,17 @@ def pair_rules(pairs: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
 
 
 def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) -> list[list[dict]]:
-    """Per pair, its candidate detail mismatches, each tested for "same fact" by NLI.
+    """Per pair, its candidate detail mismatches, each tested for "same fact" by rule or by NLI.
 
-    For each candidate (checker.rules.details.differences), claim b's value is replaced by claim a's
+    Rules first (checker.rules.details): two spellings of one person's name (``misspelt``), two values
+    of the same word and named holder (``same_slot``), two figures of one verb in claims that share an
+    age, a person or a day (``shared``, the detail shared). Otherwise, for each candidate (checker.rules.details.differences), claim b's value is replaced by claim a's
     (``substitute``) and NLI scores a against the edited b in both directions: two claims that differ
     only in that value then say the same thing (high entailment), while two different facts that
     happen to share a kind of value do not ("this quake killed 10" vs "the 2004 quake killed 612").
-    Returns, per pair, a list of dicts: kind, slot, a and b (the two values), p_ab and p_ba (entailment
-    of the edited pair). Pairs without candidates cost nothing.
+    Returns, per pair, a list of dicts: kind, slot, a and b (the two values), misspelt, same_slot,
+    shared, difference, p_ab and p_ba (entailment of the edited pair; 0 where a rule decided). Pairs
+    without candidates cost nothing.
 
     Two kinds of candidate are left out: a person's name the corpus labels a place elsewhere is no
     misspelling (``details.misspelt``'s ``places``), and where the NLI test would decide, a value that
@@ -122,16 +125,18 @@ def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) 
             entry = {
                 "kind": kind, "slot": details.slot(kind, va, vb), "a": _brief(va), "b": _brief(vb),
                 "misspelt": details.misspelt(va, vb, places=places), "same_slot": details.same_slot(va, vb),
+                "shared": details.shared_detail(va, vb, stated.get(a) or [], stated.get(b) or []),
                 "difference": list(details.difference(kind, va, vb)), "p_ab": 0.0, "p_ba": 0.0,
             }  # fmt: skip
-            if not (entry["misspelt"] or entry["same_slot"]) and not (
+            by_rule = entry["misspelt"] or entry["same_slot"] or entry["shared"]
+            if not by_rule and not (
                 _reported(texts[a], va) and _reported(texts[b], vb)
             ):
                 continue
             entries.append(entry)
             # NLI only where the parse and spelling tests leave it open (each check costs two predictions;
             # a cosine gate of 0.45 or 0.6 lost real discrepancies on the dev half of the real-news benchmark)
-            if not (entry["misspelt"] or entry["same_slot"]):
+            if not by_rule:
                 edited = details.substitute(texts[b], vb, va)
                 premises += [texts[a], edited]
                 hypotheses += [edited, texts[a]]
