@@ -28,7 +28,7 @@ import pandas as pd
 
 from checker.config import CheckConfig
 from checker.errors import CheckerError
-from checker.schemas import CLAIMS, FINDINGS, PAIRS, RESIDUE, empty_frame
+from checker.schemas import CLAIMS, FINDINGS, PAIRS, RESIDUE, empty_frame, nli_text
 from checker.steps import claims as claims_step
 from checker.steps import cluster, pairs, relations, score
 
@@ -118,7 +118,7 @@ def run_steps(parts: Checker, known: Known) -> Outcome:
     lap("claims")
 
     for chunk in known.claims_to_embed():
-        vectors = np.asarray(parts.embedder.encode(chunk["text"].tolist()), dtype=np.float32)
+        vectors = np.asarray(parts.embedder.encode(nli_text(chunk).tolist()), dtype=np.float32)
         if vectors.ndim != 2 or len(vectors) != len(chunk):
             raise CheckerError(
                 f"the embedder gave shape {vectors.shape} for {len(chunk)} texts; expected (n, d)"
@@ -203,7 +203,7 @@ class InMemory:
 
     def claims_to_embed(self) -> Iterator[pd.DataFrame]:
         if len(self.found):
-            yield self.found[["claim_id", "text"]]
+            yield self.found[["claim_id", "text", "norm_text"]]
 
     def add_vectors(self, claim_ids: list[str], vectors: np.ndarray) -> None:
         self._vectors = vectors

@@ -24,11 +24,14 @@ articles (checker.steps.ingest.read_articles):
     consistency float corroborated / (corroborated + contested + contradicted); NaN when none
 
 claims (checker.steps.claims.extract_claims):
-    claim_id     str   "k" + sha1(article_id, start, text) (12 hex), stable across runs
+    claim_id     str   "k" + sha1(article_id, start, text) (12 hex), stable across runs; a title claim
+                       hashes "title" in too, so it never takes a body claim's id
     article_id   str
-    text         str   == article text[start:end]
-    start, end   int   character offsets into the article's cleaned text
-    sentence_idx int   sentence number within the article
+    text         str   as written: == article text[start:end] for part "body",
+                       == article title[start:end] for part "title"
+    start, end   int   character offsets into the article's cleaned text (part "body") or into its
+                       title (part "title")
+    sentence_idx int   sentence number within the article's text; -1 for the title claim
     attribution  str   who the claim is attributed to ("Witkoff", "Reuters") or ""
     hedges       str   hedging cues found, joined by "; " ("reportedly; did not object") or ""
     hedge_score  float 0 (flat assertion) .. 1 (heavily hedged)
@@ -38,6 +41,11 @@ claims (checker.steps.claims.extract_claims):
                        dicts with kind, text, start, end (offsets in the claim), key, and per kind
                        label / lo, hi, unit, noun / day
     cluster_id   str   set by clustering ("" before)
+    part         str   "body" (a sentence of the text) or "title" (the headline: at most one per article,
+                       only when it states something checkable; the report shows it as the headline)
+    norm_text    str   what the embedder and NLI read (``nli_text``): == text for body claims; for a
+                       title, the title in sentence case ("Norland Agrees to Fishing Quotas" ->
+                       "Norland agrees to fishing quotas"; checker.rules.titles), same length as text
     status       str   after scoring: corroborated | contested | contradicted | single_source
     n_sources    int   after scoring: other articles whose claims agree with (entail) this one
     n_copies     int   after scoring: those of them that print the same words (shared wire copy: a
@@ -110,6 +118,8 @@ CLAIMS = [  # the first eight are the claims.csv contract of issue #2, in its or
     "hedge_score",
     "frames",
     "values",
+    "part",
+    "norm_text",
 ]
 ARTICLE_SCORES = [
     "n_claims",
@@ -178,6 +188,27 @@ def validate_frame(frame: pd.DataFrame, required: Sequence[str], *, name: str) -
             f"{name}: missing column(s) {missing}; present: {list(frame.columns)}. "
             f"See checker.schemas for what each column means."
         )
+
+
+def nli_text(claims: pd.DataFrame) -> pd.Series:
+    """The text the embedder and the NLI model read for each claim: ``norm_text``, else ``text``.
+
+    A title claim's ``text`` keeps the headline's capitals ("Norland Agrees to Fishing Quotas"), which
+    the models read as names; its ``norm_text`` is in sentence case. Frames without ``norm_text`` (built
+    by hand, or stored before it existed) and rows where it is empty give ``text``. Same index as
+    ``claims``.
+
+    Example:
+        >>> claims = pd.DataFrame({"text": ["Norland Agrees to Quotas", "Talks ended."],
+        ...                        "norm_text": ["Norland agrees to quotas", ""]})
+        >>> nli_text(claims).tolist()
+        ['Norland agrees to quotas', 'Talks ended.']
+    """
+    text = claims["text"]
+    if "norm_text" not in claims.columns:
+        return text.copy()
+    norm = claims["norm_text"]
+    return norm.where(norm.notna() & (norm.astype(str) != ""), text)
 
 
 def empty_frame(columns: Sequence[str]) -> pd.DataFrame:

@@ -9,13 +9,15 @@ import pytest
 
 from checker.errors import ModelLoadError, SchemaError
 from checker.models.nlp import load_spacy
+from checker.rules import titles
 from checker.rules.attribution import find_attribution
 from checker.rules.hedges import find_hedges, hedge_score
 from checker.rules.opposites import opposed_frames, predicate_frames
 from checker.rules.residue import find_residue
 from checker.rules.worthiness import is_check_worthy
-from checker.schemas import CLAIMS, RESIDUE
-from checker.steps.claims import extract_claims
+from checker.schemas import CLAIMS, RESIDUE, nli_text
+from checker.steps import claims as claims_step
+from checker.steps.claims import TITLE_SENTENCE, extract_claims
 from checker.steps.score import pair_rules
 
 ARTICLE = """Peace talks in Geneva
@@ -439,7 +441,7 @@ def test_hedge_cues_and_what_is_not_a_hedge(text, cues):
     "text",
     [
         '"The dam above the town is safe. The spillway was tested in May," chief engineer Ines Barros told the council.',
-        'Chief engineer Ines Barros told the council: “The dam above the town is safe. The spillway was tested in May.”',
+        "Chief engineer Ines Barros told the council: “The dam above the town is safe. The spillway was tested in May.”",
     ],
 )
 def test_a_quotation_over_two_sentences_keeps_its_speaker_on_each(nlp, text):
@@ -453,3 +455,98 @@ def test_an_unclosed_quote_mark_lends_no_speaker(nlp):
     text = 'Residents were angry. "The bridge has been closed for months. Nobody told us anything, a resident said.'
     claims, _ = extract_claims(pd.DataFrame({"article_id": ["a1"], "text": [text]}), nlp=nlp)
     assert claims.loc[claims["text"].str.contains("closed for months"), "attribution"].item() == ""
+
+
+# ---------------------------------------------------------------- titles are claims too (issue #14)
+
+HEADLINE = "Minister: Norland Agrees to Fishing Quotas"
+BODY = (
+    "Norland is said not to object to the new fishing quotas, the minister told reporters. "
+    "The quotas cover cod and herring in the northern sea."
+)
+
+
+def _with_title(title, text: str = BODY, article_id: str = "n1") -> pd.DataFrame:
+    return pd.DataFrame({"article_id": [article_id], "title": [title], "text": [text]})
+
+
+def test_a_statement_title_is_a_claim_that_indexes_the_title(nlp):
+    claims, _ = extract_claims(_with_title(HEADLINE), nlp=nlp)
+    head = claims.iloc[0]  # the headline comes before the body's claims
+    assert (head["part"], head["sentence_idx"]) == ("title", TITLE_SENTENCE)
+    assert HEADLINE[head["start"] : head["end"]] == head["text"] == HEADLINE  # shown as written
+    assert head["norm_text"] == "Minister: Norland agrees to fishing quotas"  # what the models read
+    assert nli_text(claims).iloc[0] == head["norm_text"]
+    body = claims.iloc[1:]
+    assert (body["part"] == "body").all() and (body["norm_text"] == body["text"]).all()
+    assert (body["sentence_idx"] >= 0).all()
+    for row in body.itertuples():
+        assert BODY[row.start : row.end] == row.text
+    assert claims["claim_id"].is_unique
+
+
+def test_title_offsets_skip_surrounding_space_and_values_index_the_claim(nlp):
+    title = "  EU Backs Kowalczyk Plan on Fishing Quotas "
+    text = "The plan drafted by Anna Kowalczyk was backed by ministers of the EU on Monday."
+    head = extract_claims(_with_title(title, text), nlp=nlp)[0].iloc[0]
+    assert head["part"] == "title" and title[head["start"] : head["end"]] == head["text"] == title.strip()
+    assert head["norm_text"] == "EU backs Kowalczyk plan on fishing quotas"
+    assert {"EU", "Kowalczyk"} <= {v["text"] for v in head["values"]}
+    for v in head["values"]:  # same length as the title, so offsets hold in both texts
+        assert head["norm_text"][v["start"] : v["end"]] == v["text"]
+        assert head["text"][v["start"] : v["end"]].lower() == v["text"].lower()
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Will Norland Sign the Fishing Quota Deal?",  # a question
+        "Live Updates",  # a label
+        "Anna Kowalczyk",  # only a name
+        "",
+        "   ",
+        None,
+        float("nan"),
+    ],
+)
+def test_titles_that_are_not_statements_are_no_claims(nlp, title):
+    claims, _ = extract_claims(_with_title(title), nlp=nlp)
+    assert (claims["part"] == "body").all() and len(claims) == 2
+
+
+def test_body_claims_are_unchanged_by_the_title(nlp):
+    without, _ = extract_claims(pd.DataFrame({"article_id": ["n1"], "text": [BODY]}), nlp=nlp)
+    with_title, _ = extract_claims(_with_title(HEADLINE), nlp=nlp)
+    body = with_title[with_title["part"] == "body"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(body, without)
+    for row in without.itertuples():  # the id formula of stored claims still holds
+        assert row.claim_id == "k" + hashlib.sha1(f"n1|{row.start}|{row.text}".encode()).hexdigest()[:12]
+
+
+def test_a_title_the_body_repeats_is_one_claim_and_ids_never_collide(nlp):
+    # a .txt file's headline line repeats the title: it is one claim, from the body
+    title = "Norland agreed to the new fishing quotas on Monday"
+    claims, _ = extract_claims(_with_title(title, f"{title}\n\n{BODY}"), nlp=nlp)
+    assert claims["part"].tolist() == ["body"] * 3
+    head = extract_claims(_with_title(title), nlp=nlp)[0].iloc[0]
+    # "title" is hashed in, so the same words at the same offset of the text have another id
+    assert head["claim_id"] == "k" + hashlib.sha1(f"n1|title|0|{title}".encode()).hexdigest()[:12]
+    assert head["claim_id"] != claims.iloc[0]["claim_id"]
+
+
+def test_title_claims_keep_article_order(nlp):
+    articles = pd.DataFrame(
+        {
+            "article_id": ["z", "a"],
+            "title": ["Norland Agrees to Fishing Quotas After Long Talks", "Live Updates"],
+            "text": ["The quotas cover cod and herring in the northern sea.", BODY],
+        }
+    )
+    claims, _ = extract_claims(articles, nlp=nlp)
+    assert claims[["article_id", "part"]].values.tolist() == [
+        ["z", "title"], ["z", "body"], ["a", "body"], ["a", "body"],
+    ]  # fmt: skip
+
+
+def test_the_claims_key_changes_with_the_titles_rule():
+    assert titles.NAME in claims_step.RULES  # stored articles keep their claims; new ones get titles

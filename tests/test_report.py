@@ -795,3 +795,55 @@ def test_clusters_without_a_disputed_claim_are_one_line_each(result):
     assert clusters.count('<details class="cluster">') == 3  # two disputed clusters, one list
     assert "2 clusters with no disputed claim" in clusters
     assert '<a href="#claim-k6">All agree here</a> <span class="meta">2 claims from 2 articles' in clusters
+
+
+# ---------------------------------------------------------------- title claims (issue #14)
+
+HEADLINE = "Norland Agrees to Quotas"
+TEXT_A4 = f"{HEADLINE}\n\nOfficials say the quotas start in May."  # a .txt headline line: same offsets
+
+
+def _with_title_claim(result) -> SimpleNamespace:
+    """a4 whose headline is a claim that contradicts k2; its text opens with the headline's words."""
+    article = result.articles.iloc[0].to_dict() | {
+        "article_id": "a4", "source": "Herald", "title": HEADLINE, "text": TEXT_A4, "removed": [],
+    }  # fmt: skip
+    result.articles = pd.concat([result.articles, _frame([article], list(result.articles.columns))])
+    head = {
+        "claim_id": "kt", "article_id": "a4", "text": HEADLINE, "start": 0, "end": len(HEADLINE),
+        "part": "title", "norm_text": "Norland agrees to quotas", "sentence_idx": -1,
+        "status": "contradicted", "n_sources": 0,
+    }  # fmt: skip
+    result.claims = pd.concat([result.claims, _frame([head], list(result.claims.columns))])
+    ref = {k: head[k] for k in ("claim_id", "article_id", "text", "start", "end")}
+    finding = _finding("ft", "contradiction", 0.95, [ref, _ref("k2")], "Headline against a body claim.")
+    result.findings = _frame([finding], FINDINGS)
+    return result
+
+
+def test_a_title_claim_is_marked_in_the_headline_not_in_the_text(result):
+    out = render_html(_with_title_claim(result))
+    article = out.split('id="article-a4"', 1)[1].split("</details>", 1)[0]
+    headline, body = article.split('<div class="body">', 1)
+    assert "Headline:" in headline and '<span id="claim-kt" class="st-contradicted"' in headline
+    assert '<sup><a href="#finding-ft">[1]</a></sup>' in headline
+    body = body.split("</div>", 1)[0]
+    assert "claim-kt" not in body and "<span" not in body  # the text's own words are not marked
+    assert html.unescape(body) == TEXT_A4
+    assert out.count('id="claim-kt"') == 1
+
+
+def test_a_card_quotes_a_title_claim_as_the_headline(result):
+    card = _cards(render_html(_with_title_claim(result)))[0]
+    quote = next(q for q in re.findall(r"<blockquote>.*?</blockquote>", card, re.S) if "Norland" in q)
+    assert '<span class="meta">(headline)</span>' in quote
+    assert "Officials say" not in quote  # context comes from the title, not the text
+    assert "(headline)" in render_markdown(result)
+
+
+def test_markdown_tags_a_title_claim_on_the_headline_line(result):
+    markdown = render_markdown(_with_title_claim(result))
+    section = markdown.split("### Herald: Norland Agrees to Quotas", 1)[1]
+    lines = [line for line in section.splitlines() if line.strip()]
+    assert lines[0] == "Headline: **Norland Agrees to Quotas** [contradicted 1]"
+    assert lines[1:3] == [HEADLINE, "Officials say the quotas start in May."]  # the text untagged

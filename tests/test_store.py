@@ -216,3 +216,22 @@ def test_vectors_keep_order_and_repeats(tmp_path):
         got = db.vectors("e", asked)
         assert got.shape == (len(asked), 4)
         np.testing.assert_allclose(got[: len(ids)], vecs[::-1])
+
+
+def test_title_claims_keep_their_part_and_model_text_and_older_frames_read_as_body(db):
+    def claim(claim_id: str, **extra) -> dict:
+        row = {"claim_id": claim_id, "article_id": "a1", "text": "Norland Agrees to Quotas", "start": 0,
+               "end": 24, "sentence_idx": 0, "attribution": "", "hedges": "", "hedge_score": 0.0}  # fmt: skip
+        return row | extra
+
+    title = claim("kt", sentence_idx=-1, part="title", norm_text="Norland agrees to quotas")
+    residue = pd.DataFrame(columns=["article_id", "text", "start", "end", "pattern"])
+    db.add_claims(["a1"], pd.DataFrame([title]), residue, claims_key="x", run_id=1)
+    db.add_claims(["a1"], pd.DataFrame([claim("kb")]), residue, claims_key="x", run_id=1)  # no part column
+    with db.sql.transaction() as cur:  # as a claim stored before schema v6 reads
+        cur.execute("UPDATE claims SET part = NULL, norm_text = NULL WHERE claim_id = 'kb'")
+    stored = db.claims("any").set_index("claim_id")
+    assert stored.loc["kt", ["part", "norm_text"]].tolist() == ["title", "Norland agrees to quotas"]
+    assert stored.loc["kb", ["part", "norm_text"]].tolist() == ["body", "Norland Agrees to Quotas"]
+    to_embed = db.claims_to_embed("e").set_index("claim_id")
+    assert to_embed.loc["kt", "norm_text"] == "Norland agrees to quotas"

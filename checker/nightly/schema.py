@@ -68,6 +68,13 @@ ALTER TABLE findings ADD COLUMN slot TEXT;
 ALTER TABLE findings ADD COLUMN why TEXT
 """
 
+# v6: titles are claims too (issue #14): which part of the article a claim comes from, and the text the
+# models read (a title in sentence case); NULL = stored before v6, read back as "body" and the claim text.
+_V6 = """
+ALTER TABLE claims ADD COLUMN part TEXT;
+ALTER TABLE claims ADD COLUMN norm_text TEXT
+"""
+
 
 def _script(ddl: str) -> Callable[[Any], None]:
     def apply(cur: Any) -> None:
@@ -85,5 +92,6 @@ MIGRATIONS: list[Callable[[Any], None]] = [
     _script(_V3),
     _script(_V4),
     _script(_V5),
+    _script(_V6),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

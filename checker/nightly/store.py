@@ -223,6 +223,9 @@ class Store:
     def add_claims(self, article_ids: Sequence[str], claims: pd.DataFrame, residue: pd.DataFrame, *,
                    claims_key: str, run_id: int) -> None:  # fmt: skip
         """Store the claims and residue of some articles and mark those articles as extracted."""
+        # frames built before titles were claims (schema v6) are all sentences of the text
+        defaults = {"part": lambda f: "body", "norm_text": lambda f: f["text"]}
+        claims = claims.assign(**{c: d for c, d in defaults.items() if c not in claims})
         with self.sql.transaction() as cur:
             json_cols = {c: [json.dumps(list(x)) for x in (claims[c] if c in claims else [[]] * len(claims))]
                          for c in ("frames", "values")}  # fmt: skip
@@ -248,6 +251,9 @@ class Store:
             # claims stored before schema v4 have no frames: the opposite-verb rule skips them
             frames=[[tuple(f) for f in json.loads(x)] if isinstance(x, str) else [] for x in out["frames"]],
             values=[json.loads(x) if isinstance(x, str) else [] for x in out["values"]],
+            # claims stored before schema v6 are all sentences of the text, read as written
+            part=out["part"].fillna("body"),
+            norm_text=out["norm_text"].fillna(out["text"]),
         )
 
     def residue(self) -> pd.DataFrame:
@@ -258,12 +264,12 @@ class Store:
     # ---- embeddings and clusters ------------------------------------------------------------
 
     def claims_to_embed(self, embed_key: str) -> pd.DataFrame:
-        """claim_id, text of claims without a vector from this embedder."""
+        """claim_id, text, norm_text of claims without a vector from this embedder (embed nli_text)."""
         sql = (
-            "SELECT claim_id, text FROM claims c WHERE NOT EXISTS (SELECT 1 FROM embeddings e "
-            "WHERE e.claim_id = c.claim_id AND e.embed_key = ?) ORDER BY claim_id"
+            "SELECT claim_id, text, COALESCE(norm_text, text) FROM claims c WHERE NOT EXISTS (SELECT 1 "
+            "FROM embeddings e WHERE e.claim_id = c.claim_id AND e.embed_key = ?) ORDER BY claim_id"
         )
-        return self.sql.frame(sql, ["claim_id", "text"], [embed_key])
+        return self.sql.frame(sql, ["claim_id", "text", "norm_text"], [embed_key])
 
     def add_embeddings(self, claim_ids: Sequence[str], vectors: np.ndarray, embed_key: str) -> None:
         """Store float32 vectors (little-endian blobs), one per claim id."""

@@ -103,6 +103,7 @@ def _card(card: dict[str, Any]) -> list[str]:
                 if len(side["quotes"]) > 1 or len(side["outlets"]) > 1
                 else ""
             )
+            who += " (headline)" if quote["headline"] else ""
             lines += ["     >"] if i else []  # one quote paragraph per claim
             lines.append(f"     > “{_marked(quote['parts'])}”{who}")
     if card["more_sides"]:
@@ -174,7 +175,10 @@ def _articles(articles: list[dict[str, Any]]) -> list[str]:
     lines += ["", "Claims are tagged with their status and the numbers of the findings that quote them."]
     for a in articles:
         title = f": {_inline(a['title'])}" if a["title"] else ""
-        lines += ["", f"### {_inline(a['source'] or a['article_id'])}{title}", ""] + _body(a["body"])
+        lines += ["", f"### {_inline(a['source'] or a['article_id'])}{title}", ""]
+        if a["headline"]:  # the title claim, tagged like the claims of the text
+            lines += ["Headline: " + " ".join(_body(a["headline"])), ""]
+        lines += _body(a["body"])
     return lines
 
 

@@ -2,7 +2,8 @@
 
 The report reads from the top: a summary with a short legend, then one card per disputed fact (conflicts
 first, most confident first), the claims only one outlet states, every article whole with its claims
-marked, the clusters, the skipped inputs and, last, the run details.
+marked (a title claim in the headline above the text: its offsets index the title), the clusters, the
+skipped inputs and, last, the run details.
 
 `build_view` turns the result's frames into plain dicts and lists (all formatting and marking decided
 here, once); the Jinja2 template and the Markdown renderer only lay them out. Article text is untrusted,
@@ -165,6 +166,16 @@ def _anchor(prefix: str, *parts: Any) -> str:
     return prefix + "-" + "-".join(re.sub(r"[^A-Za-z0-9_.-]", "_", _text(p)) for p in parts)
 
 
+def _is_title(claim: Mapping[str, Any]) -> bool:
+    """Whether a claim is its article's headline: its offsets index the title, not the text."""
+    return _text(claim.get("part")) == "title"
+
+
+def _where(claim: Mapping[str, Any]) -> str:
+    """The article column a claim's offsets index (checker.schemas, claims.part)."""
+    return "title" if _is_title(claim) else "text"
+
+
 def _claim_anchor(ref: Mapping[str, Any]) -> str:
     # Residue spans have no claim id: their article and offset name them.
     if _text(ref.get("claim_id")):
@@ -293,11 +304,12 @@ def _source(article: Mapping[str, Any]) -> str:
 def _quote(ref: dict[str, Any], articles: dict[str, dict], spans: list[tuple[int, int]]) -> dict[str, Any]:
     article = articles.get(_text(ref.get("article_id")), {})
     claim = _text(ref.get("text"))
-    context = _in_context(_text(article.get("text")), claim, ref.get("start"), ref.get("end"))
+    context = _in_context(_text(article.get(_where(ref))), claim, ref.get("start"), ref.get("end"))
     return {
         "href": "#" + _claim_anchor(ref),
         "source": _source(article),
         "title": _text(article.get("title")),
+        "headline": _is_title(ref),
         "status": _text(ref.get("status")),
         "located": context["located"],
         "before": context["before"],
@@ -508,15 +520,17 @@ def _article_blocks(rows: dict[str, list[dict]], articles: dict, cards: list[dic
             if entry not in links.setdefault(_claim_anchor(ref), []):
                 links[_claim_anchor(ref)].append(entry)
     spans: dict[str, list[dict[str, Any]]] = {}
+    heads: dict[str, list[dict[str, Any]]] = {}  # title claims: marked in the headline, never in the text
     for claim in rows["claims"]:
         article = articles.get(_text(claim["article_id"]))
         if article is None:
             continue
-        where = _locate(_text(article["text"]), _text(claim["text"]), claim.get("start"), claim.get("end"))
+        text = _text(article[_where(claim)])
+        where = _locate(text, _text(claim["text"]), claim.get("start"), claim.get("end"))
         if where is None:
             continue
         anchor = _claim_anchor(claim)
-        spans.setdefault(_text(claim["article_id"]), []).append(
+        (heads if _is_title(claim) else spans).setdefault(_text(claim["article_id"]), []).append(
             {
                 "lo": where[0],
                 "hi": where[1],
@@ -549,6 +563,9 @@ def _article_blocks(rows: dict[str, list[dict]], articles: dict, cards: list[dic
         {
             **_article_row(a),
             "id": _anchor("article", a["article_id"]),
+            "headline": _article_body({"text": a["title"]}, heads[_text(a["article_id"])])
+            if _text(a["article_id"]) in heads
+            else [],
             "body": _article_body(a, spans.get(_text(a["article_id"]), [])),
         }
         for a in rows["articles"]

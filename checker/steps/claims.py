@@ -1,14 +1,23 @@
-"""Articles -> claims: sentences, check-worthiness, attribution, hedging, offsets, and residue.
+"""Articles -> claims: sentences, headlines, check-worthiness, attribution, hedging, offsets, and residue.
 
-Every kept sentence becomes one claim row whose ``start``/``end`` index the article's ``text`` so that
-``text[start:end] == claim``. Generated-text residue (placeholder citations, assistant boilerplate) is
-reported as its own frame; a sentence that is nothing but residue is never a claim.
+Every kept sentence becomes one claim row (``part`` "body") whose ``start``/``end`` index the article's
+``text`` so that ``text[start:end] == claim``. A title that states something checkable is one claim
+too (``part`` "title", offsets into the article's ``title``, sentence_idx -1, issue #14): the claim
+keeps the title as written, and its ``norm_text`` is the title in sentence case ("Norland Agrees to
+Fishing Quotas" -> "Norland agrees to fishing quotas", ``rules.titles``), which is what the title is
+parsed in here and what the embedder and NLI read (``schemas.nli_text``). Generated-text residue
+(placeholder citations, assistant boilerplate) is reported as its own frame; a sentence that is nothing
+but residue is never a claim.
 
 All decisions are rules over spaCy's tags, parse and entities, so they are cheap and explainable;
 they live in ``checker.rules`` (one module per family, each with a versioned ``NAME``):
 
-- check-worthiness: ``rules.worthiness`` (questions, calls to action, opinion, fragments dropped);
-- attribution: ``rules.attribution`` (subject of a reporting verb that governs a clause, else "according to X");
+- check-worthiness: ``rules.worthiness`` (questions, calls to action, opinion, fragments dropped; the
+  same rules for titles, so "Live updates", a name alone or a question is no claim);
+- headline capitals: ``rules.titles`` (which title-cased words are names, from the article body and
+  the parse);
+- attribution: ``rules.attribution`` (subject of a reporting verb that governs a clause, else
+  "according to X");
 - hedging: ``rules.hedges`` (a weighted cue table, combined as 1 - prod(1 - w));
 - predicate frames for the opposite-verb pair rule: ``rules.opposites`` (the ``frames`` column), parsed
   here once so the pair step never parses again.
@@ -33,11 +42,12 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from checker.config import ClaimConfig
-from checker.rules import attribution, hedges, opposites, residue, values, worthiness
+from checker.rules import attribution, hedges, opposites, residue, titles, values, worthiness
 from checker.rules.attribution import find_attribution, share_quote_speakers
 from checker.rules.hedges import find_hedges, hedge_score
 from checker.rules.opposites import predicate_frames
 from checker.rules.residue import _without, find_residue
+from checker.rules.titles import draft, sentence_case
 from checker.rules.values import anchor, extract_values
 from checker.rules.worthiness import is_check_worthy
 from checker.schemas import CLAIMS, RESIDUE, empty_frame, validate_frame
@@ -45,7 +55,10 @@ from checker.schemas import CLAIMS, RESIDUE, empty_frame, validate_frame
 logger = logging.getLogger(__name__)
 
 # Every rule version a stored claim depends on (the nightly store keys claims by these).
-RULES = (residue.NAME, hedges.NAME, attribution.NAME, worthiness.NAME, opposites.NAME, values.NAME)
+RULES = (
+    residue.NAME, hedges.NAME, attribution.NAME, worthiness.NAME, opposites.NAME, values.NAME, titles.NAME,
+)  # fmt: skip
+TITLE_SENTENCE = -1  # sentence_idx of a title claim: before the body's sentences 0, 1, ...
 
 _BATCH_SIZE = 64
 _PROGRESS_MIN_ARTICLES = 50  # below this a progress bar is noise
@@ -58,13 +71,14 @@ def extract_claims(
     """Split articles into sentences and keep the check-worthy ones as claims.
 
     Args:
-        articles: frame with at least ``article_id`` and ``text``; it is not modified.
+        articles: frame with at least ``article_id`` and ``text``, and ``title`` when titles are to be
+            claims too; it is not modified.
         config: thresholds and the spaCy model name; defaults to ``ClaimConfig()``.
         nlp: a loaded spaCy pipeline with a parser; loaded from ``config.spacy_model`` when None.
 
     Returns:
         (claims with columns ``schemas.CLAIMS``, residue with columns ``schemas.RESIDUE``), both ordered
-        by input article order, then offset.
+        by input article order, then (claims) the title claim before the body's, then offset.
 
     Example:
         >>> arts = pd.DataFrame({"article_id": ["a1"], "text": ["Talks ended on Friday in Geneva [1]."]})
@@ -83,12 +97,14 @@ def extract_claims(
     ids = [str(a) for a in articles["article_id"]]
     texts = [t if isinstance(t, str) else "" for t in articles["text"]]
     dates = [str(d) if isinstance(d, str) else "" for d in articles.get("published", [""] * len(ids))]
+    heads = [t if isinstance(t, str) else "" for t in articles.get("title", [""] * len(ids))]
     residue = [find_residue(t) for t in texts]
     jobs = [(texts[i][s:e], (i, s)) for i, t in enumerate(texts) for s, e in _paragraphs(t, nlp.max_length)]
     logger.info("extracting claims from %d articles (%d paragraphs)", len(texts), len(jobs))
     docs = nlp.pipe(jobs, as_tuples=True, batch_size=_BATCH_SIZE)
     quiet = None if len(texts) >= _PROGRESS_MIN_ARTICLES else True
-    rows, reasons, n_sent = [], Counter(), [0] * len(texts)
+    body: list[list[dict]] = [[] for _ in texts]  # each article's sentence claims, in text order
+    reasons, n_sent = Counter(), [0] * len(texts)
     long: dict[int, list[int]] = {}  # article index -> [sentences over the limit, stretches skipped]
     for doc, (i, offset) in tqdm(docs, total=len(jobs), disable=quiet, desc="claims", unit="para"):
         sentences = _sentences(doc, offset, texts[i], residue[i])
@@ -97,7 +113,7 @@ def extract_claims(
             n_sent[i] += 1
             reasons[reason or "kept"] += 1
             if row is not None:
-                rows.append(row)
+                body[i].append(row)
     for i, (n_long, n_skipped) in long.items():
         if n_long:
             logger.warning(
@@ -106,7 +122,9 @@ def extract_claims(
                 ids[i], n_long, config.max_sentence_chars, n_skipped,
             )  # fmt: skip
     logger.info("kept %d of %d sentences; %s", reasons["kept"], sum(n_sent), dict(reasons))
-    share_quote_speakers(rows)
+    share_quote_speakers([row for rows in body for row in rows])
+    head_rows = _title_claims(ids, heads, texts, dates, body, nlp, config)
+    rows = [row for head, own in zip(head_rows, body, strict=True) for row in ([head] if head else []) + own]
     claims = pd.DataFrame(rows, columns=CLAIMS) if rows else empty_frame(CLAIMS)
     res_rows = [(ids[i], texts[i][s:e], s, e, name) for i in range(len(texts)) for s, e, name in residue[i]]
     res = pd.DataFrame(res_rows, columns=RESIDUE) if res_rows else empty_frame(RESIDUE)
@@ -204,9 +222,56 @@ def _claim_row(article_id, text, sent, offset, idx, spans, config, published="")
         "sentence_idx": idx, "attribution": find_attribution(sent), "hedges": "; ".join(cues),
         "hedge_score": hedge_score(cues), "cluster_id": "",
         "frames": predicate_frames(sent),
-        "values": _anchored(extract_values(claim, _entities(sent, offset, start, end), published), sent, offset, start),
+        "values": _anchored(
+            extract_values(claim, _entities(sent, offset, start, end), published), sent, offset, start
+        ),
+        "part": "body", "norm_text": claim,
     }  # fmt: skip
     return row, ""
+
+
+def _title_claims(
+    ids: list[str], heads: list[str], texts: list[str], dates: list[str], body: list[list[dict]], nlp, config
+) -> list[dict | None]:
+    """Each article's title claim, or None: titles parsed in sentence case (rules.titles), both passes
+    batched. A title the body already states in the same words (a .txt headline line) is not repeated."""
+    spans = {i: _strip(t, 0, len(t)) for i, t in enumerate(heads)}
+    drafts = {i: draft(heads[i][s:e], texts[i]) for i, (s, e) in spans.items() if s < e}
+    norm = {i: d.text for i, d in drafts.items()}
+    need = [i for i, d in drafts.items() if d.todo]
+    for i, doc in zip(need, nlp.pipe([norm[i] for i in need], batch_size=_BATCH_SIZE), strict=True):
+        norm[i] = sentence_case(drafts[i], doc)
+    found: list[dict | None] = [None] * len(ids)
+    reasons = Counter()
+    for i, doc in zip(norm, nlp.pipe(list(norm.values()), batch_size=_BATCH_SIZE), strict=True):
+        keep, reason = is_check_worthy(doc[:], min_words=config.min_words)  # a headline is one unit
+        if keep and _words(norm[i]) in {_words(row["text"]) for row in body[i]}:
+            keep, reason = False, "in_body"
+        if keep:
+            found[i] = _title_row(ids[i], heads[i], spans[i], norm[i], doc[:], dates[i])
+        reasons[reason or "kept"] += 1
+    if drafts:
+        logger.info("kept %d of %d titles; %s", reasons["kept"], len(drafts), dict(reasons))
+    return found
+
+
+def _title_row(article_id: str, title: str, span: tuple[int, int], norm: str, sent, published: str) -> dict:
+    start, end = span
+    claim = title[start:end]
+    cues = find_hedges(norm)
+    # "title" in the hash: the body may hold the same words at the same offset (a repeated headline)
+    claim_id = "k" + hashlib.sha1(f"{article_id}|title|{start}|{claim}".encode()).hexdigest()[:12]
+    return {
+        "claim_id": claim_id, "article_id": article_id, "text": claim, "start": start, "end": end,
+        "sentence_idx": TITLE_SENTENCE, "attribution": find_attribution(sent), "hedges": "; ".join(cues),
+        "hedge_score": hedge_score(cues), "cluster_id": "", "frames": predicate_frames(sent),
+        "values": _anchored(extract_values(norm, _entities(sent, 0, 0, len(norm)), published), sent, 0, 0),
+        "part": "title", "norm_text": norm,
+    }  # fmt: skip
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+", text.casefold()))
 
 
 def _anchored(values: list[dict], sent, offset: int, start: int) -> list[dict]:

@@ -52,14 +52,17 @@ def pair_findings(
     over = overclaims(pairs, claims, config).to_numpy() if len(pairs) else []
     for p, is_overclaim in zip(pairs.itertuples(), over, strict=True):
         a, b = by_id[p.claim_a], by_id[p.claim_b]
+        # A headline is telegraphic ("British Climber Killed In Fall"): NLI reads too much into it, so a
+        # finding on a title claim needs a rule's evidence (frames, spelling, parse), never NLI alone.
+        headline = "title" in (getattr(a, "part", "body"), getattr(b, "part", "body"))
         details = getattr(p, "details", None)
-        checks = [d for d in details if _same_fact(d, config)] if isinstance(details, list) else []
+        checks = [d for d in details if _same_fact(d, config, by_rule=headline)] if isinstance(details, list) else []
         if checks and p.relation != "equivalent":
             for d in checks:
                 _add_detail(grouped, d, p, a, b, arts)
-        elif p.relation == "contradiction":
+        elif p.relation == "contradiction" and (not headline or _by_rule(p, config)):
             _add_contradiction(grouped, p, a, b, arts, config)
-        elif is_overclaim and p.article_a != p.article_b:
+        elif is_overclaim and p.article_a != p.article_b and (not headline or getattr(p, "stronger", "")):
             _add_stronger(grouped, p, a, b, arts)
     out = []
     for entry in _merged(list(grouped.values())):
@@ -75,10 +78,12 @@ def pair_findings(
 
 
 def _merged(entries: list[dict]) -> list[dict]:
-    """Detail findings of one kind and slot that share a claim merged into one: one disputed fact.
+    """Findings of one disputed fact that share a claim, merged into one card.
 
-    "150 m" against "about 60 m" in one outlet and against "200 ft" in another (the same fall, the
-    figure written in two units) is one card, not two, with every outlet's figure listed.
+    Detail findings of one kind and slot: "150 m" against "about 60 m" in one outlet and against
+    "200 ft" in another (the same fall, the figure written in two units) is one card with every
+    outlet's figure listed. Stronger claims of one outlet: its headline and its body overstating the
+    same weaker claims are one card. The best-scored entry gives the score and the evidence.
     """
     parent = list(range(len(entries)))
 
@@ -90,10 +95,11 @@ def _merged(entries: list[dict]) -> list[dict]:
 
     owner: dict[tuple, int] = {}
     for i, entry in enumerate(entries):
-        if entry["kind"] not in DETAIL_KINDS:
+        group = (entry["kind"], entry["slot"]) if entry["kind"] in DETAIL_KINDS else (entry["kind"], entry.get("by"))
+        if entry["kind"] not in DETAIL_KINDS and "by" not in entry:
             continue
         for claim_id in entry["ids"]:
-            j = owner.setdefault((entry["kind"], entry["slot"], claim_id), i)
+            j = owner.setdefault((*group, claim_id), i)
             parent[root(i)] = root(j)
     out: dict[int, dict] = {}
     for i, entry in enumerate(entries):
@@ -101,25 +107,30 @@ def _merged(entries: list[dict]) -> list[dict]:
         if into is None:
             out[root(i)] = entry
             continue
+        if entry["score"] > into["score"]:  # the best pair leads: its claims first, its evidence
+            into["ids"], entry["ids"] = entry["ids"], into["ids"]
+            for field in ("score", "why", "explanation"):
+                if field in entry:
+                    into[field] = entry[field]
         into["ids"] += [c for c in entry["ids"] if c not in into["ids"]]
-        for shown, sources in entry["sources"].items():
+        for shown, sources in entry.get("sources", {}).items():
             into["sources"].setdefault(shown, set()).update(sources)
-        for claim_id, text in entry["values"].items():
+        for claim_id, text in entry.get("values", {}).items():
             into["values"].setdefault(claim_id, text)
-        if entry["score"] > into["score"]:
-            into["score"], into["why"] = entry["score"], entry["why"]
         into["key"] = min(into["key"], entry["key"])  # the finding id stays put as outlets join
+    for entry in out.values():
+        entry.pop("by", None)
     return list(out.values())
 
 
-def _same_fact(check: dict, config: RelationConfig) -> bool:
+def _same_fact(check: dict, config: RelationConfig, *, by_rule: bool = False) -> bool:
     """A detail check passed: with one value in place of the other the claims entail each other, or a
     rule of checker.rules.details says the two values fill one slot whatever else differs (spellings
     of one name: misspelt; the same word and named holder: same_slot; figures of one verb in claims
-    sharing an age, a person or a day: shared_detail)."""
+    sharing an age, a person or a day: shared_detail). With ``by_rule`` only a rule will do."""
     if check.get("misspelt") or check.get("same_slot") or check.get("shared"):
         return True
-    return min(check.get("p_ab", 0.0), check.get("p_ba", 0.0)) >= config.same_fact_threshold
+    return not by_rule and min(check.get("p_ab", 0.0), check.get("p_ba", 0.0)) >= config.same_fact_threshold
 
 
 def _add_detail(grouped: dict, d: dict, p, a, b, arts: dict) -> None:
@@ -162,11 +173,7 @@ def _add_contradiction(grouped: dict, p, a, b, arts: dict, config: RelationConfi
     intra = p.article_a == p.article_b
     kind = "intra_article_conflict" if intra else "contradiction"
     clusters = tuple(sorted((a.cluster_id, b.cluster_id)))
-    by_rule = (
-        bool(p.opposed)
-        and config.opposite_verbs
-        and max(p.p_contra_ab, p.p_contra_ba) < config.contra_threshold
-    )
+    by_rule = _by_rule(p, config) and max(p.p_contra_ab, p.p_contra_ba) < config.contra_threshold
     score = _rule_score(p) if by_rule else max(p.p_contra_ab, p.p_contra_ba)
     key = (kind, clusters, p.article_a if intra else "")
     entry = grouped.get(key)
@@ -186,7 +193,14 @@ def _add_contradiction(grouped: dict, p, a, b, arts: dict, config: RelationConfi
         entry["ids"] += [i for i in (a.claim_id, b.claim_id) if i not in entry["ids"]]
 
 
+def _by_rule(p, config: RelationConfig) -> bool:
+    """Whether the opposite-verb rule made this pair's contradiction (pairs.opposed)."""
+    return bool(getattr(p, "opposed", "")) and config.opposite_verbs
+
+
 def _add_stronger(grouped: dict, p, a, b, arts: dict) -> None:
+    """A stronger claim and every weaker claim it overstates (one card per strong claim; _merged joins
+    an outlet's headline and body saying "agreed to" against the same "did not object to" claims)."""
     strong, weak = (a, b) if p.relation == "a_stronger" else (b, a)
     e_sw, e_ws = (
         (p.p_entail_ab, p.p_entail_ba) if p.relation == "a_stronger" else (p.p_entail_ba, p.p_entail_ab)
@@ -197,12 +211,13 @@ def _add_stronger(grouped: dict, p, a, b, arts: dict) -> None:
     rule = str(getattr(p, "stronger", "") or "")[3:]  # "a: agreed vs not object (guarantee)"
     score = _RULE_SCORE if rule else float(max(e_sw - e_ws, 0.0))
     if entry is not None and entry["score"] >= score:
-        entry["ids"] += [weak.claim_id] if weak.claim_id not in entry["ids"] else []
+        entry["ids"] += [i for i in (strong.claim_id, weak.claim_id) if i not in entry["ids"]]
         return
+    pair = [strong.claim_id, weak.claim_id]
     hedge = f" ({w_src} hedges: {weak.hedges})" if weak.hedges else ""
     grouped[key] = {
-        "kind": "stronger_claim", "score": score, "cluster_id": strong.cluster_id, "slot": "",
-        "ids": [strong.claim_id, weak.claim_id] + (entry["ids"][2:] if entry else []),
+        "kind": "stronger_claim", "score": score, "cluster_id": strong.cluster_id, "slot": "", "by": strong.article_id,
+        "ids": pair + [i for i in (entry["ids"] if entry else []) if i not in pair],
         "why": f"rule {rule} (assertion strength)" if rule else
                f"NLI entailment {e_sw:.2f} stronger→weaker, {e_ws:.2f} back; hedged: {weak.hedges or 'no'}",
         "explanation": f"{s_src} states more than {w_src} supports: {_quote(strong.text)} implies "

@@ -22,12 +22,13 @@ import numpy as np
 import pandas as pd
 
 from checker.models.nli import NLIScorer
-from checker.rules import attribution, copies, details, opposites, values
+from checker.rules import attribution, copies, details, opposites, titles, values
+from checker.schemas import nli_text
 
 logger = logging.getLogger(__name__)
 
 # Every rule version a stored pair result depends on (the nightly store keys scores by these).
-RULES = (attribution.NAME, opposites.NAME, details.NAME, values.NAME, copies.NAME)
+RULES = (attribution.NAME, opposites.NAME, details.NAME, values.NAME, copies.NAME, titles.NAME)
 
 
 def score_pairs(
@@ -41,7 +42,7 @@ def score_pairs(
     (NLIConfig.strip_attribution): the model judges what is reported, not who reported it.
     """
     out = pairs.copy()
-    text = claims.set_index("claim_id")["text"]
+    text = pd.Series(nli_text(claims).to_numpy(), index=claims["claim_id"])  # a headline in sentence case
     if strip_attribution:
         text = text.map(attribution.strip_attribution)
     a, b = text.loc[out["claim_a"]].tolist(), text.loc[out["claim_b"]].tolist()
@@ -114,7 +115,7 @@ def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) 
     ``attribution.strip_attribution``) is who reported the claim, not a value of its fact.
     """
     stated = dict(zip(claims["claim_id"], claims["values"], strict=True)) if "values" in claims else {}
-    texts = dict(zip(claims["claim_id"], claims["text"], strict=True))
+    texts = dict(zip(claims["claim_id"], nli_text(claims), strict=True))
     places = frozenset(v["key"] for values in stated.values() for v in values or [] if v.get("kind") == "place")
     found: list[list[dict]] = []
     asked: list[dict] = []
