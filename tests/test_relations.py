@@ -301,3 +301,34 @@ def test_detail_findings_sharing_a_claim_are_one_disputed_fact():
     assert found["kind"] == "number_mismatch" and sorted(found["ids"]) == ["k1", "k2", "k3"]
     assert "North says “150 m”" in found["explanation"] and "Harbor says “200 ft”" in found["explanation"]
     assert "claims that share “41-year-old”" in found["why"]
+
+
+def _headline_world():
+    articles = pd.DataFrame({"article_id": ["a1", "a2"], "source": ["North", "Baltic"]})
+    claims = pd.DataFrame({
+        "claim_id": ["t1", "k1", "k2"], "article_id": ["a1", "a1", "a2"], "cluster_id": ["c3", "c1", "c1"],
+        "text": ["Corvale Agrees to Ferry Deal", "Corvale agreed to the ferry deal on Monday.",
+                 "Corvale did not object to the ferry deal."],
+        "part": ["title", "body", "body"], "hedges": ["", "", "did not object"], "hedge_score": [0.0, 0.0, 0.7],
+        "start": [0, 0, 0], "end": [28, 43, 41],
+    })  # fmt: skip
+    return articles, claims
+
+
+def test_a_finding_on_a_headline_needs_a_rule_not_nli_alone():
+    articles, claims = _headline_world()
+    # NLI alone: a contradiction and a one-way entailment of the headline are no finding
+    nli_only = label_relations(pd.DataFrame([
+        _pair(0.05, 0.05, c_ab=0.97, c_ba=0.95, claim_a="t1", claim_b="k2", article_a="a1", article_b="a2", opposed=""),
+    ]))  # fmt: skip
+    assert nli_only["relation"].item() == "contradiction" and pair_findings(nli_only, claims, articles) == []
+    # the assertion-strength rule on the headline's frames: reported, and the body's twin joins its card
+    rule = "a: agrees vs not object (deal)"
+    pairs = label_relations(pd.DataFrame([
+        _pair(0.6, 0.6, claim_a="t1", claim_b="k2", article_a="a1", article_b="a2", stronger=rule),
+        _pair(0.95, 0.02, claim_a="k1", claim_b="k2", article_a="a1", article_b="a2", stronger=""),
+    ]), RelationConfig(), claims)  # fmt: skip
+    (found,) = pair_findings(pairs, claims, articles)
+    assert found["kind"] == "stronger_claim" and sorted(found["ids"]) == ["k1", "k2", "t1"]
+    refs = findings_frame([found], claims).loc[0, "claims"]
+    assert [r.get("part", "body") for r in refs if r["claim_id"] == "t1"] == ["title"]

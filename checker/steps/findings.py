@@ -246,12 +246,14 @@ def frame(found: list[dict], claims: pd.DataFrame) -> pd.DataFrame:
     """Finding dicts (with claim ``ids`` or ready ``refs``) -> the FINDINGS frame, in reading order."""
     if not found:
         return empty_frame(FINDINGS)
-    by_id = claims.set_index("claim_id")[["article_id", "text", "start", "end"]].to_dict("index")
+    cols = ["article_id", "text", "start", "end"] + (["part"] if "part" in claims else [])
+    by_id = claims.set_index("claim_id")[cols].to_dict("index")
     rows = []
     for f in found:
         refs = f.get("refs") or [
             {"claim_id": cid, "article_id": by_id[cid]["article_id"], "text": by_id[cid]["text"],
-             "start": int(by_id[cid]["start"]), "end": int(by_id[cid]["end"])}
+             "start": int(by_id[cid]["start"]), "end": int(by_id[cid]["end"]),
+             **({"part": "title"} if by_id[cid].get("part") == "title" else {})}
             for cid in f["ids"]
         ]  # fmt: skip
         for ref in refs:
