@@ -128,6 +128,10 @@ def test_misspelt_names(a, b, misspelt):
             False,
         ),  # no denial: NLI alone
         ("Gaskin said the deaths were a reminder.", "He says they come as a reminder.", False),
+        # two ways of denying one thing are no gap: "not" and "no", "n't" and "not"
+        ("The rifle has not been found.", "No rifle has been found.", False),
+        ("The ferry doesn’t sail on Sundays.", "The ferry does not sail on Sundays.", False),
+        ("The ferry does not sail on Sundays.", "The ferry was cancelled and does not sail.", True),
     ],
 )
 def test_an_nli_contradiction_needs_a_denial_on_one_side(a, b, gap):
@@ -175,3 +179,27 @@ def test_one_figure_written_in_two_units_is_one_difference():
     a = _values("The diver sank about 60 metres (200 feet) off Varne.", GPE="Varne")
     b = _values("The diver sank 150 metres off Varne.", GPE="Varne")
     assert _kinds(a, b) == [("number_mismatch", "about 60 metres", "150 metres")]
+
+
+def test_a_direction_from_a_place_is_read_with_the_place():
+    (town,) = [v for v in _values("The quake struck 40 km north-east of the town of Marvik.", GPE="Marvik")
+               if v["kind"] == "place"]  # fmt: skip
+    assert (town["text"], town["bearing"]) == ("Marvik", "northeast")
+    (plain,) = [v for v in _values("The quake struck near Marvik.", GPE="Marvik") if v["kind"] == "place"]
+    assert "bearing" not in plain
+
+
+def test_two_directions_from_one_place_at_one_distance_are_a_place_mismatch():
+    from checker.rules.details import difference, shared_detail, slot
+
+    a = _values("The epicentre was 40 kilometres (25 miles) west of the town of Marvik.", GPE="Marvik")
+    b = _values("The quake hit 40 km south of Marvik, the survey said.", GPE="Marvik")
+    ((kind, v, w),) = differences(a, b)
+    assert (kind, v["bearing"], w["bearing"]) == ("place_mismatch", "west", "south")
+    assert shared_detail(v, w, a, b) == "40 kilometres"
+    assert slot(kind, v, w) == "direction from Marvik"
+    assert difference(kind, v, w) == ("south of marvik", "west of marvik")
+    # another distance: not shown to be one fact (two aftershocks can lie in two directions)
+    c = _values("An aftershock hit 90 km south of Marvik.", GPE="Marvik")
+    ((_, v2, w2),) = [d for d in differences(a, c) if d[0] == "place_mismatch"]
+    assert shared_detail(v2, w2, a, c) == ""

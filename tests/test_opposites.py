@@ -87,3 +87,12 @@ def test_frames_stored_before_strength_count_as_outright():
     old = [("consent", 1, "belvaria", "quota", "accepted")]  # five fields: checker.opposites.v2
     weak = [("consent", 1, "belvaria", "quota", "not object", 1)]
     assert stronger_frames(old, weak) == "a: accepted vs not object (quota)"
+
+
+def test_a_pronoun_is_no_actor_or_thing_two_claims_can_share(nlp):
+    # "I" in one article is not "I" in another; "it" says nothing about what was seen
+    a, b = _frames(nlp, "I did not see it coming."), _frames(nlp, "I saw it on the news.")
+    assert opposed_frames(a, b) == ""
+    he_a, he_b = _frames(nlp, "He accepted the ferry plan."), _frames(nlp, "He rejected the ferry plan.")
+    assert opposed_frames(he_a, he_b) == "" and stronger_frames(he_a, he_b) == ""
+    assert opposed_frames(_frames(nlp, "Varne accepted the ferry plan."), _frames(nlp, "Varne rejected the ferry plan.")) != ""

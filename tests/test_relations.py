@@ -141,8 +141,8 @@ def world():
                     {
                         "kind": "place_mismatch",
                         "slot": "place",
-                        "p_ab": 0.9,
-                        "p_ba": 0.8,
+                        "p_ab": 0.95,
+                        "p_ba": 0.92,
                         "a": {"text": "Juneau", "key": "juneau"},
                         "b": {"text": "Anchorage", "key": "anchorage"},
                     }
@@ -332,3 +332,17 @@ def test_a_finding_on_a_headline_needs_a_rule_not_nli_alone():
     assert found["kind"] == "stronger_claim" and sorted(found["ids"]) == ["k1", "k2", "t1"]
     refs = findings_frame([found], claims).loc[0, "claims"]
     assert [r.get("part", "body") for r in refs if r["claim_id"] == "t1"] == ["title"]
+
+
+def test_an_nli_contradiction_needs_two_claims_about_one_thing():
+    # quotes that share a word at most are about different things, whatever NLI says
+    claims = pd.DataFrame({
+        "claim_id": ["k0", "k1", "k2", "k3"], "article_id": ["a0", "a1", "a2", "a3"], "hedge_score": 0.0,
+        "text": ["I know what I have done.", "I don't know what to say.",
+                 "The Varne ferry resumed sailing on Monday.", "The Varne ferry has not resumed sailing."],
+    })  # fmt: skip
+    pairs = pd.DataFrame([_pair(0.02, 0.02, c_ab=0.95, c_ba=0.95, claim_a="k0", claim_b="k1"),
+                          _pair(0.02, 0.02, c_ab=0.95, c_ba=0.95, claim_a="k2", claim_b="k3")])  # fmt: skip
+    assert label_relations(pairs, RelationConfig(), claims)["relation"].tolist() == ["related", "contradiction"]
+    loose = RelationConfig(contra_shared_words=0)
+    assert label_relations(pairs, loose, claims)["relation"].tolist() == ["contradiction", "contradiction"]

@@ -105,3 +105,24 @@ def test_a_name_the_corpus_also_labels_a_place_is_no_misspelt_person():
     assert [c["misspelt"] for c in checks] == [False]
     (alone,) = detail_checks(pairs, _claims(*texts[:2], values=values[:2]), FakeNLI())
     assert [c["misspelt"] for c in alone] == [True]  # with no place label anywhere: a person's name
+
+
+def test_two_directions_from_one_place_are_one_fact_only_at_one_distance():
+    # "north of Varne" and "south of Varne": the same fact only when both give the same distance;
+    # otherwise NLI is not asked (swapping the town's name for itself would test nothing)
+    def town(start, bearing):
+        return {**_name("Varne", "GPE", start, kind="place"), "bearing": bearing}
+
+    def km(n, start):
+        return {"kind": "number", "text": f"{n} km", "start": start, "end": start + 5, "lo": n * 0.621, "hi": n * 0.621,
+                "unit": "mile", "noun": "km", "key": f"{n} km", "exact": True}  # fmt: skip
+
+    texts = ["The quake hit 30 km north of Varne.", "The quake hit 30 km south of Varne.", "A tremor hit 80 km south of Varne."]
+    values = [[km(30, 14), town(29, "north")], [km(30, 14), town(29, "south")], [km(80, 13), town(28, "south")]]
+    nli = FakeNLI()
+    claims = _claims(*texts, values=values)
+    same, other = detail_checks(pd.DataFrame({"claim_a": ["k0", "k0"], "claim_b": ["k1", "k2"]}), claims, nli)
+    assert [(c["kind"], c["slot"], c["a"]["text"], c["b"]["text"], c["shared"]) for c in same] == [
+        ("place_mismatch", "direction from Varne", "north of Varne", "south of Varne", "30 km")
+    ]
+    assert [c["kind"] for c in other] == ["number_mismatch"]  # the distances differ; the directions are no finding

@@ -27,7 +27,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-NAME = "checker.details.v4"  # findings depend on it: bump when a table or rule changes
+NAME = "checker.details.v5"  # findings depend on it: bump when a table or rule changes
 
 # One referent, several names (lower case, as name_key writes them). A short table of what news
 # writes most; acronyms with their expansion in the same pair or corpus are found by rule.
@@ -58,6 +58,12 @@ def differences(values_a: list[dict[str, Any]], values_b: list[dict[str, Any]], 
     """Candidate mismatches (kind, value in a, value in b); kind is entity_mismatch, place_mismatch,
     number_mismatch or date_mismatch. Values only one claim states are not differences."""
     out: list[tuple[str, dict, dict]] = []
+    for v in (v for v in values_a if v["kind"] == "place" and v.get("bearing")):
+        # one place, two directions from it ("55 km west of Bireun" / "55 km south of Bireun")
+        w = next((w for w in values_b if w["kind"] == "place" and w.get("bearing") and w.get("bearing") != v["bearing"]
+                  and same_name(v["text"], w["text"])), None)  # fmt: skip
+        if w is not None:
+            out.append(("place_mismatch", v, w))
     for kind, finding in (("name", "entity_mismatch"), ("place", "place_mismatch")):
         names_a = [v for v in values_a if v["kind"] == kind]
         names_b = [v for v in values_b if v["kind"] == kind]
@@ -119,7 +125,9 @@ def shared_detail(v: dict, w: dict, values_a: list[dict], values_b: list[dict]) 
     "A 36-year-old climber died after falling 150 m" and "36-year-old Duncan Raite died after falling
     about 60 m (200 ft)": both figures attach to "fall", and the claims state the same age, so they are
     about one fall, however differently the rest is told. Identifying details: an age, a person's
-    name, a day. Figures (not dates or names), the same unit, the same verb are required.
+    name, a day. Figures (not dates or names), the same unit, the same verb are required. Two
+    directions from one place are one fact when the claims give the same distance ("55 km west of
+    Bireun" / "55 km south of Bireun": the shared detail is the distance).
 
     Example:
         >>> age = {"kind": "number", "unit": "age", "exact": True, "key": "36 age", "text": "36-year-old"}
@@ -128,6 +136,10 @@ def shared_detail(v: dict, w: dict, values_a: list[dict], values_b: list[dict]) 
         >>> shared_detail(v, w, [age, v], [age, w])
         '36-year-old'
     """
+    if v.get("bearing") and w.get("bearing"):  # two directions from one place: the same distance?
+        distances = [x for x in values_b if x["kind"] == "number" and x.get("unit") == "mile"]
+        return next((x["text"] for x in values_a if x["kind"] == "number" and x.get("unit") == "mile"
+                     and any(_overlap(x, y) for y in distances)), "")  # fmt: skip
     if v["kind"] != "number" or v.get("unit") in (None, "", "age") or v.get("unit") != w.get("unit"):
         return ""
     if not v.get("anchor") or v.get("anchor") != w.get("anchor") or v.get("anchor") in _GENERIC_VERBS:
@@ -255,7 +267,10 @@ def substitute(text: str, old: dict, new: dict) -> str:
 
 def difference(kind: str, v: dict, w: dict) -> tuple[str, ...]:
     """What two values disagree on, as a key one finding is grouped by: for names, the words that
-    differ ("Duncan Rait" / "Duncan Raite" and "Rait" / "Raite" are one dispute); else both keys."""
+    differ ("Duncan Rait" / "Duncan Raite" and "Rait" / "Raite" are one dispute); else both keys (for
+    two directions from one place, the directions)."""
+    if v.get("bearing") and w.get("bearing"):
+        return tuple(sorted((f"{v['bearing']} of {v['key']}", f"{w['bearing']} of {w['key']}")))
     if kind in ("entity_mismatch", "place_mismatch"):
         words = set(_key(v["text"]).split()) ^ set(_key(w["text"]).split())
         if words:
@@ -271,7 +286,7 @@ def slot(kind: str, v: dict, w: dict) -> str:
             return f"number of {noun}"
         return f"{v.get('unit')}" if v.get("unit") else "figure"
     if kind == "place_mismatch":
-        return "place"
+        return f"direction from {v['text']}" if v.get("bearing") and w.get("bearing") else "place"
     if kind == "date_mismatch":
         return "date"
     return {"PERSON": "person's name", "ORG": "organisation", "NORP": "group"}.get(v.get("label", ""), "name")

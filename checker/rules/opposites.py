@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
-NAME = "checker.opposites.v3"  # stored results depend on it: bump when a table or rule changes
+NAME = "checker.opposites.v4"  # stored results depend on it: bump when a table or rule changes
 
 # Verbs with an opposite: (family, polarity, lemmas). Two claims that give the same actor opposite
 # verbs of one family on the same thing contradict each other, whatever NLI makes of them
@@ -64,7 +64,8 @@ def predicate_frames(sent) -> list[Frame]:
     outright ("agreed", "rejected") and 1 for a weaker form of it: a negated verb of the table ("did not
     object", "did not agree"), "is considering", "is open / willing / ready to ...". Actor is the
     subject's (or passive agent's) lower-cased head, "*" for a collective ("both sides", "all
-    parties") and "" when none is given; thing is the head of the object, of a passive subject or of
+    parties"), "~" for a pronoun (which never matches another claim's) and "" when none is given;
+    thing is the head (not a pronoun) of the object, of a passive subject or of
     "to"/"on" ("agreed to the plan"), or of the object of an infinitive the verb governs ("refused to
     sign the deal"); verb is as written, with "not" when negated. A second verb of a conjunction
     shares the first one's subject. Under a raising or reporting verb ("is said to", "appears to") the
@@ -80,15 +81,10 @@ def predicate_frames(sent) -> list[Frame]:
     for verb in sent:
         if verb.pos_ not in ("VERB", "AUX") or verb.dep_ not in ("ROOT", "conj", "ccomp"):
             continue
-        subject_of = verb
+        governed = None
         if verb.lemma_.lower() in _RAISING:  # "is said not to object": the frame is "object"'s
             governed = next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
-            if governed is None:
-                frame = _frame(verb, verb)
-            else:
-                frame = _frame(governed, verb)
-        else:
-            frame = _frame(verb, subject_of)
+        frame = _frame(governed or verb, verb)
         if frame is not None:
             frames.append(frame)
     return frames
@@ -104,7 +100,6 @@ def _frame(verb, subject_of) -> Frame | None:
     particle = next((c.lower_ for c in children if c.dep_ == "prt"), "")
     lemma = _PHRASAL.get((lemma, particle), lemma)
     strength = _STRONG
-    shown_verb = verb
     if lemma in _COPULAS and complement is not None and complement.lower_ in _WEAK_ADJECTIVES:
         # "is willing to accept the plan", "is open to talks": a weak form of the stance
         governed = next((c for c in complement.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
@@ -154,7 +149,7 @@ def _frame(verb, subject_of) -> Frame | None:
         elif c.dep_ == "agent":
             actor = next((_actor(g) for g in c.children if g.dep_ == "pobj"), actor)
         elif c.dep_ in ("dobj", "nsubjpass"):
-            thing = c.lemma_.lower()
+            thing = c.lemma_.lower() if c.pos_ != "PRON" else ""  # "saw it": which "it" is unknown
         elif c.dep_ == "prep" and c.lower_ in ("to", "on") and not thing:
             thing = _object_of(c)
     if not thing and complement is not None:  # "pleaded guilty to running ...", "closed to traffic"
@@ -169,9 +164,9 @@ def _frame(verb, subject_of) -> Frame | None:
             if governed.lemma_.lower() in _WEAK_VERBS and entry[1] > 0 and not negated:
                 strength = _WEAK  # "agreed to consider the plan" is a weak form of agreeing to it
                 particle, lemma = f"to {governed.text}", f"{lemma} to"
-    # A table verb needs a thing; any other verb needs an actor and a thing as well, to stay precise.
-    if thing and (entry[0] in _FAMILIES or actor not in ("", "*")):
-        shown = f"{shown_verb.text} {complement.text}" if complement is not None else shown_verb.text
+    # A table verb needs a thing; any other verb needs a named actor and a thing as well, to stay precise.
+    if thing and (entry[0] in _FAMILIES or actor not in ("", "*", _PRONOUN)):
+        shown = f"{verb.text} {complement.text}" if complement is not None else verb.text
         if particle and " " in lemma:
             shown += f" {particle}"
         return (entry[0], polarity, actor, thing, f"not {shown}" if negated else shown, strength)
@@ -187,10 +182,15 @@ def _object_of(prep) -> str:
     )  # fmt: skip
 
 
+_PRONOUN = "~"  # an actor named only by a pronoun: "he" in one article is not "he" in another
+
+
 def _actor(head) -> str:
     words = {head.lower_} | {c.lower_ for c in head.children}
     if words & _COLLECTIVE or ("two" in words and head.lemma_.lower() in ("side", "party")):
         return "*"
+    if head.pos_ == "PRON":
+        return _PRONOUN
     return head.lower_
 
 
@@ -226,13 +226,16 @@ def stronger_frames(frames_a, frames_b) -> str:
     for family, pol, actor, thing, verb, strength in map(_full, frames_a):
         for family_b, pol_b, actor_b, thing_b, verb_b, strength_b in map(_full, frames_b):
             if (family in _FAMILIES and family == family_b and pol == pol_b and thing == thing_b
-                    and actor not in ("", "*") and actor == actor_b and strength != strength_b):  # fmt: skip
+                    and actor not in ("", "*", _PRONOUN) and actor == actor_b and strength != strength_b):  # fmt: skip
                 strong, weak = (verb, verb_b) if strength > strength_b else (verb_b, verb)
                 return f"{'a' if strength > strength_b else 'b'}: {strong} vs {weak} ({thing})"
     return ""
 
 
 def _same_actor(a: str, b: str) -> bool:
+    """One actor: the same name, or a collective and a named one; never two pronouns."""
+    if _PRONOUN in (a, b):
+        return False
     return a == b or ("*" in (a, b) and "" not in (a, b))
 
 
@@ -256,6 +259,9 @@ _NEGATIONS = re.compile(
 def negation_gap(a: str, b: str) -> bool:
     """Whether one text holds a denying or reversing word the other lacks (see _NEGATIONS).
 
+    The plain negators ("not", "no", "never", "none", "without", "n't" ...) count as one: "The gun has
+    not been recovered" and "No gun has been recovered" both deny, so there is no gap.
+
     Example:
         >>> negation_gap("The bridge reopened.", "The bridge has not reopened."), negation_gap("A rose.", "A fell.")
         (True, False)
@@ -263,6 +269,11 @@ def negation_gap(a: str, b: str) -> bool:
     return _cues(a) != _cues(b)
 
 
+_NEGATORS = frozenset("not no never none nobody nothing neither nor without n't cannot".split())
+
+
 @functools.lru_cache(maxsize=65536)
 def _cues(text: str) -> frozenset[str]:
-    return frozenset(m.group(0).lower() for m in _NEGATIONS.finditer(text))
+    words = {m.group(0).lower().replace("’", "'") for m in _NEGATIONS.finditer(text)}
+    words = {"n't" if w.endswith("n't") else w for w in words}
+    return frozenset({"not" if w in _NEGATORS else w for w in words})

@@ -6,7 +6,8 @@ and per kind:
 
 - name / place: ``label`` (spaCy entity label). Names come from the parser's entities (PERSON, ORG,
   NORP, EVENT; places GPE, LOC, FAC), so capitalised headline verbs, rank abbreviations and sentence
-  starts are not names.
+  starts are not names. A place given as a direction from it ("55 km west of the town of Bireun") also
+  has ``bearing`` ("west"); its text and offsets still cover the name alone.
 - number: ``lo``/``hi`` (an interval: "at least 30" is [30, inf), "between 30 and 40" is [30, 40],
   "about 25" is [22.5, 27.5], "dozens" is [24, 99]), ``unit`` (a pint unit such as "kilometer" after
   conversion to base form, or the counted noun, "people"), ``noun`` (the word counted or measured).
@@ -30,7 +31,7 @@ import math
 import re
 from typing import Any
 
-NAME = "checker.values.v1"
+NAME = "checker.values.v2"
 
 NAME_LABELS = {"PERSON": "name", "ORG": "name", "NORP": "name", "EVENT": "name", "GPE": "place",
                "LOC": "place", "FAC": "place"}  # fmt: skip
@@ -72,6 +73,12 @@ _UPPER = {"up to", "fewer than", "less than", "under", "as many as"}
 # Figures that are not counts of something disputable: clock times, ages in "36-year-old", ordinals.
 _NOT_COUNTED = re.compile(r"^(?:years?|old|am|pm|a|p|st|nd|rd|th|gmt|edt|est|bst|utc)$")
 _AGE = re.compile(r"^years?-old$")
+# "west of", "north-east of the town of": a direction from the place named right after it
+_BEARING = re.compile(
+    r"\b(?P<bearing>(?:north|south)(?:[- ]?(?:east|west))?|east|west)(?:ern)?\s+of\s+"
+    r"(?:the\s+(?:town|city|village|district|province|regency|capital|island|port)\s+of\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def extract_values(text: str, entities: list[tuple[str, int, int]] | None = None,
@@ -100,6 +107,9 @@ def extract_values(text: str, entities: list[tuple[str, int, int]] | None = None
         if kind and surface and not _inside(start, taken) and re.search(r"[A-Z]", surface):
             out.append({"kind": kind, "text": surface, "start": start, "end": start + len(surface),
                         "label": label, "key": name_key(surface)})  # fmt: skip
+            bearing = _BEARING.search(text[max(0, start - 60) : start]) if kind == "place" else None
+            if bearing:
+                out[-1]["bearing"] = bearing["bearing"].lower().replace("-", "").replace(" ", "")
             taken.append((start, end))
     for m in _NUMBER.finditer(text):
         if _inside(m.start("num") if m.group("num") else m.start(), taken):

@@ -162,7 +162,8 @@ def _detail_evidence(d: dict) -> tuple[float, str]:
     if d.get("same_slot"):
         return _RULE_SCORE, "both values attach to the same word and the same named holder in the parse"
     if d.get("shared"):
-        return _RULE_SCORE, f"both figures attach to the same verb in claims that share “{d['shared']}”"
+        what = "the same place" if d["kind"] == "place_mismatch" else "the same verb"
+        return _RULE_SCORE, f"both values attach to {what} in claims that share “{d['shared']}”"
     return float(min(d["p_ab"], d["p_ba"])), (
         f"same fact once “{d['b']['text']}” is read as “{d['a']['text']}” "
         f"(NLI entailment {d['p_ab']:.2f} / {d['p_ba']:.2f})"

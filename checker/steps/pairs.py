@@ -41,8 +41,13 @@ _WORD = re.compile(r"[a-z0-9]+")
 PROGRESS_MIN = 20_000  # texts above which the lexical search shows a tqdm bar (a few seconds of work)
 
 
-def _stems(text: str) -> list[str]:
-    """Lower-cased content words cut to 5 characters: "agreement"/"agreed" -> "agree"."""
+def content_stems(text: str) -> list[str]:
+    """Lower-cased content words cut to 5 characters: "agreement"/"agreed" -> "agree".
+
+    Example:
+        >>> content_stems("The talks ended without any agreement.")
+        ['talks', 'ended', 'agree']
+    """
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     return [w[:5] for w in _WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
@@ -60,7 +65,7 @@ def lexical_neighbours(texts: Sequence[str], k: int, *, min_similarity: float = 
     if k <= 0:
         return empty
     try:
-        matrix = TfidfVectorizer(analyzer=_stems, sublinear_tf=True).fit_transform(texts)
+        matrix = TfidfVectorizer(analyzer=content_stems, sublinear_tf=True).fit_transform(texts)
     except ValueError:  # no content words at all
         return empty
     chunk = max(64, 20_000_000 // n)  # dense score block of at most ~160 MB

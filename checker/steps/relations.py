@@ -26,6 +26,7 @@ from checker.rules.hedges import EPISTEMIC, without_hedges
 from checker.rules.opposites import negation_gap
 from checker.schemas import ARTICLE_SCORES, CLAIM_STATUSES, PAIRS
 from checker.steps import findings as findings_step
+from checker.steps.pairs import content_stems
 
 
 def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None,
@@ -36,7 +37,8 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None,
     format) are ``equivalent``; a flat claim against its hedged version (the same words once hedge cues
     are removed) is never a contradiction: its one-way relation stands; and with
     ``contra_needs_negation`` an NLI-made contradiction needs one claim to deny or reverse what the other
-    says (checker.rules.opposites.negation_gap).
+    says (checker.rules.opposites.negation_gap) and the two to share ``contra_shared_words`` content
+    words.
 
     Two rules on the claims' predicate frames (``opposed``, ``stronger``: checker.steps.score.pair_rules)
     decide before NLI does: opposite verbs for one actor and thing are a contradiction (unless NLI finds
@@ -63,7 +65,10 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None,
         a, b = text.loc[out["claim_a"]].to_numpy(), text.loc[out["claim_b"]].to_numpy()
         copies = np.array([near_copy(x, y) for x, y in zip(a, b, strict=True)], dtype=bool)
         if config.contra_needs_negation:
-            negated = np.array([negation_gap(x, y) for x, y in zip(a, b, strict=True)], dtype=bool)
+            negated = np.array(
+                [negation_gap(x, y) and _shared_words(x, y) >= config.contra_shared_words
+                 for x, y in zip(a, b, strict=True)], dtype=bool,
+            )  # fmt: skip
         hedge = claims.set_index("claim_id")["hedge_score"].astype(float)
         gap = np.abs(hedge.loc[out["claim_a"]].to_numpy() - hedge.loc[out["claim_b"]].to_numpy())
         hedged = (gap >= config.hedge_gap) & np.array(
@@ -166,6 +171,11 @@ def overclaims(pairs: pd.DataFrame, claims: pd.DataFrame, config: RelationConfig
         by_rule = pairs["stronger"].fillna("").astype(str).ne("").to_numpy()
     by_rule = by_rule & np.isin(rel, ["a_stronger", "b_stronger"])
     return pd.Series(((gap >= config.hedge_gap) & same_fact) | by_rule, index=pairs.index)
+
+
+def _shared_words(a: str, b: str) -> int:
+    """How many content words (crude stems, checker.steps.pairs.content_stems) two claims share."""
+    return len(set(content_stems(a)) & set(content_stems(b)))
 
 
 def _overlap(a: str, b: str) -> float:

@@ -130,6 +130,8 @@ def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) 
                 "difference": list(details.difference(kind, va, vb)), "p_ab": 0.0, "p_ba": 0.0,
             }  # fmt: skip
             by_rule = entry["misspelt"] or entry["same_slot"] or entry["shared"]
+            if va.get("bearing") and vb.get("bearing") and not by_rule:
+                continue  # two directions from one place are one fact only at the same distance
             if not by_rule and not (
                 _reported(texts[a], va) and _reported(texts[b], vb)
             ):
@@ -157,5 +159,9 @@ def _reported(text: str, value: dict) -> bool:
 
 
 def _brief(value: dict) -> dict:
-    """What a finding needs of a value: kind, text, key, offsets in the claim."""
-    return {k: value[k] for k in ("kind", "text", "key", "start", "end") if k in value}
+    """What a finding needs of a value: kind, text, key, offsets in the claim ("west of Bireun" for a
+    direction from a place; the offsets still cover the name)."""
+    out = {k: value[k] for k in ("kind", "text", "key", "start", "end") if k in value}
+    if value.get("bearing"):
+        out["text"], out["key"] = f"{value['bearing']} of {value['text']}", f"{value['bearing']} of {value['key']}"
+    return out
