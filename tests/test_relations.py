@@ -346,3 +346,42 @@ def test_an_nli_contradiction_needs_two_claims_about_one_thing():
     assert label_relations(pairs, RelationConfig(), claims)["relation"].tolist() == ["related", "contradiction"]
     loose = RelationConfig(contra_shared_words=0)
     assert label_relations(pairs, loose, claims)["relation"].tolist() == ["contradiction", "contradiction"]
+
+
+def test_claims_of_an_intra_article_conflict_are_contradicted_as_the_legend_says():
+    from checker.steps.relations import conclude
+
+    articles = pd.DataFrame({"article_id": ["a1"], "source": ["North"], "text": [""]})
+    claims = pd.DataFrame({
+        "claim_id": ["k1", "k2"], "article_id": ["a1", "a1"], "cluster_id": ["c1", "c2"],
+        "text": ["Varne accepted the ferry plan.", "Varne rejected the ferry plan."],
+        "hedges": "", "hedge_score": 0.0, "start": [0, 31], "end": [30, 60],
+    })  # fmt: skip
+    pairs = pd.DataFrame([_pair(0.1, 0.1, claim_a="k1", claim_b="k2", article_a="a1", article_b="a1",
+                                opposed="accepted vs rejected (plan)", kind="intra")])  # fmt: skip
+    _, with_status, _, found = conclude(articles, claims, pairs, pd.DataFrame(columns=RESIDUE))
+    assert found["kind"].tolist() == ["intra_article_conflict"]
+    assert with_status["status"].tolist() == ["contradicted", "contradicted"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "relation"),
+    [
+        # one outlet adds a word or two to the wire sentence: it states more, NLI's 0.94 notwithstanding
+        ("The new tram line will be 12 kilometres long and cost 900 million euros.",
+         "The tram line will be 12 kilometres long and cost 900 million euros.", "a_stronger"),
+        ("The tram line will be 12 kilometres long and cost 900 million euros.",
+         "The tram line will be 12 kilometres long and cost 900 million euros, officials said.", "b_stronger"),
+        # an added denial is no copy; too short a sentence is left to NLI; nor are four added words
+        ("The tram line will not be 12 kilometres long and cost 900 million euros.",
+         "The tram line will be 12 kilometres long and cost 900 million euros.", "contradiction"),
+        ("The new line opened.", "The line opened.", "contradiction"),
+        ("The tram line will be 12 kilometres long and cost 900 million euros in the end, officials said.",
+         "The tram line will be 12 kilometres long and cost 900 million euros.", "contradiction"),
+    ],
+)  # fmt: skip
+def test_a_copy_with_a_word_or_two_added_is_the_stronger_claim_never_a_contradiction(a, b, relation):
+    claims = pd.DataFrame({"claim_id": ["k0", "k1"], "article_id": ["a0", "a1"], "text": [a, b], "hedge_score": 0.0})
+    pairs = pd.DataFrame([_pair(0.05, 0.05, c_ab=0.94, c_ba=0.94, claim_a="k0", claim_b="k1")])
+    loose = RelationConfig(contra_needs_negation=False)  # NLI's contradiction stands where no rule decides
+    assert label_relations(pairs, loose, claims)["relation"].item() == relation

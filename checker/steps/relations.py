@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from checker.config import RelationConfig
-from checker.rules.copies import near_copy, plain
+from checker.rules.copies import extends, near_copy, plain
 from checker.rules.hedges import EPISTEMIC, without_hedges
 from checker.rules.opposites import negation_gap
 from checker.schemas import ARTICLE_SCORES, CLAIM_STATUSES, PAIRS
@@ -34,7 +34,8 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None,
     """Add ``relation`` to scored pairs (see RelationConfig for the rules, applied in order).
 
     With ``claims`` (claim_id, text, hedge_score), more rules apply: near-copies (the same text but for
-    format) are ``equivalent``; a flat claim against its hedged version (the same words once hedge cues
+    format) are ``equivalent``; a copy with a word or two added (checker.rules.copies.extends) is the
+    stronger of the two; a flat claim against its hedged version (the same words once hedge cues
     are removed) is never a contradiction: its one-way relation stands; and with
     ``contra_needs_negation`` an NLI-made contradiction needs one claim to deny or reverse what the other
     says (checker.rules.opposites.negation_gap) and the two to share ``contra_shared_words`` content
@@ -58,12 +59,15 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None,
         both = np.stack([c_ab, c_ba], axis=1)
         combined = both.max(axis=1) if config.contra_combine == "max" else both.mean(axis=1)
         contra = combined >= config.contra_threshold
-    copies = hedged = np.zeros(len(out), dtype=bool)
+    copies = hedged = grown_a = grown_b = np.zeros(len(out), dtype=bool)
     negated = np.ones(len(out), dtype=bool)
     if claims is not None and len(out):
         text = claims.set_index("claim_id")["text"]
         a, b = text.loc[out["claim_a"]].to_numpy(), text.loc[out["claim_b"]].to_numpy()
         copies = np.array([near_copy(x, y) for x, y in zip(a, b, strict=True)], dtype=bool)
+        # a copy with a word or two added states more; a denial among the added words is no copy
+        grown_a = np.array([extends(x, y) and not negation_gap(x, y) for x, y in zip(a, b, strict=True)], dtype=bool)
+        grown_b = np.array([extends(y, x) and not negation_gap(x, y) for x, y in zip(a, b, strict=True)], dtype=bool)
         if config.contra_needs_negation:
             negated = np.array(
                 [negation_gap(x, y) and _shared_words(x, y) >= config.contra_shared_words
@@ -87,6 +91,8 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None,
             copies,
             hedged & (h_a < h_b),  # a is the flat claim: it states more than its hedged version
             hedged & (h_b < h_a),
+            grown_a,  # a is b with a word or two added
+            grown_b,
             opposed & ~((e_ab >= t) & (e_ba >= t)),
             np.char.startswith(stronger.astype(str), "a:"),
             np.char.startswith(stronger.astype(str), "b:"),
@@ -98,6 +104,8 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None,
         ],
         [
             "equivalent",
+            "a_stronger",
+            "b_stronger",
             "a_stronger",
             "b_stronger",
             "contradiction",
@@ -185,19 +193,22 @@ def _overlap(a: str, b: str) -> float:
 
 
 def claim_status(claims: pd.DataFrame, pairs: pd.DataFrame, config: RelationConfig | None = None,
-                 disputed: set[str] | None = None) -> pd.DataFrame:  # fmt: skip
+                 disputed: set[str] | None = None, contradicted: set[str] | None = None) -> pd.DataFrame:  # fmt: skip
     """Add status and n_sources to claims.
 
     n_sources counts other articles with a claim that is equivalent to this one or stronger than it
     (so it supports it); n_copies counts those of them that print the same words (shared wire copy:
-    a corroboration that is not independent). Status, first match wins: contradicted (in a cross-article contradiction),
-    contested (another outlet's claim is weaker and more hedged, see overclaims; or a claim of a detail
-    finding, ``disputed``), corroborated (n_sources >= 1), single_source.
+    a corroboration that is not independent). Status, first match wins: contradicted (a claim of a
+    contradiction or intra-article conflict finding, ``contradicted``; without it, of a cross-article
+    pair labelled contradiction), contested (another outlet's claim is weaker and more hedged, see
+    overclaims; or a claim of a detail finding, ``disputed``), corroborated (n_sources >= 1),
+    single_source. Given the findings' claims, a claim's status agrees with the findings the report shows.
     """
     out = claims.copy()
     cross = pairs[pairs["article_a"] != pairs["article_b"]]
     rel = cross["relation"]
-    contradicted = set(cross.loc[rel == "contradiction", ["claim_a", "claim_b"]].to_numpy().ravel())
+    if contradicted is None:
+        contradicted = set(cross.loc[rel == "contradiction", ["claim_a", "claim_b"]].to_numpy().ravel())
     over = overclaims(cross, claims, config)
     contested = set(cross.loc[over & (rel == "a_stronger"), "claim_a"]) | set(
         cross.loc[over & (rel == "b_stronger"), "claim_b"]
@@ -265,7 +276,8 @@ def conclude(
     labelled = label_relations(pairs, config, claims)
     found = findings_step.pair_findings(labelled, claims, articles, config)
     disputed = {i for f in found if f["kind"] in findings_step.DETAIL_KINDS for i in f["ids"]}
-    claims = claim_status(claims, labelled, config, disputed)
+    conflicts = {i for f in found if f["kind"] in ("contradiction", "intra_article_conflict") for i in f["ids"]}
+    claims = claim_status(claims, labelled, config, disputed, conflicts)
     found += findings_step.residue_findings(residue, articles)
     keep = [c for c in PAIRS if c in labelled] + [c for c in labelled if c not in PAIRS]
     return (
