@@ -50,8 +50,11 @@ def test_summarise_clusters(vectors):
     )
     s = summarise_clusters(claims, vectors).set_index("cluster_id")
     assert s.loc["c-a", "n_articles"] == 2 and s.loc["c-c", "n_articles"] == 1
-    assert s.loc["c-a", "status"] == "contradicted"  # the most serious member status
+    assert s.loc["c-a", "status"] == "contradicted"  # a tie goes to the more serious status
     assert s.loc["c-e", "claim_ids"] == ["e"]
+    # one stray contradicted claim among claims most outlets corroborate does not label the cluster
+    five = claims.assign(cluster_id="c-a", status=["corroborated"] * 4 + ["contradicted"])
+    assert summarise_clusters(five, vectors).loc[0, "status"] == "corroborated"
 
 
 def test_large_components_are_split_before_linkage():

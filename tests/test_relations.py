@@ -332,6 +332,8 @@ def test_a_finding_on_a_headline_needs_a_rule_not_nli_alone():
     assert found["kind"] == "stronger_claim" and sorted(found["ids"]) == ["k1", "k2", "t1"]
     refs = findings_frame([found], claims).loc[0, "claims"]
     assert [r.get("part", "body") for r in refs if r["claim_id"] == "t1"] == ["title"]
+    # the headline and the body both state more: the card's two sides say so
+    assert {r["claim_id"]: r["side"] for r in refs} == {"t1": "stronger", "k1": "stronger", "k2": "weaker"}
 
 
 def test_an_nli_contradiction_needs_two_claims_about_one_thing():

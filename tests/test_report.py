@@ -847,3 +847,14 @@ def test_markdown_tags_a_title_claim_on_the_headline_line(result):
     lines = [line for line in section.splitlines() if line.strip()]
     assert lines[0] == "Headline: **Norland Agrees to Quotas** [contradicted 1]"
     assert lines[1:3] == [HEADLINE, "Officials say the quotas start in May."]  # the text untagged
+
+
+def test_stronger_claim_sides_follow_the_findings_marks(result):
+    # an outlet's headline and body both state more; two outlets state less: two sides, not four
+    texts = ["Russia agreed to the plan.", "Russia agreed to the plan on Monday.",
+             "Russia did not object to the plan.", "Moscow did not object to the plan."]  # fmt: skip
+    sides = ["stronger", "stronger", "weaker", "weaker"]
+    refs = [{**_ref(k, text=t), "side": s} for k, t, s in zip(("k1", "k2", "k4", "k6"), texts, sides, strict=True)]
+    result.findings = _frame([_finding("f", "stronger_claim", 0.9, refs)], FINDINGS)
+    card = _cards(render_html(result))[0]
+    assert re.findall(r'class="role">(.*?):', card) == ["states more", "states less"]

@@ -52,8 +52,8 @@ KIND_MEANINGS = {
     "contradiction": "two outlets state things that cannot both be true (NLI model, or one actor given "
     "opposite verbs on the same thing)",
     "intra_article_conflict": "one article states things that cannot both be true",
-    "stronger_claim": "one outlet states more than another supports, and the other hedges "
-    "(\u201cagreed to\u201d vs \u201cdid not object to\u201d)",
+    "stronger_claim": "one outlet states more than another supports: the other hedges, or gives the "
+    "same stance in a weaker form (\u201cagreed to\u201d vs \u201cdid not object to\u201d)",
     "entity_mismatch": "the same fact with a different person or organisation",
     "place_mismatch": "the same fact in a different place",
     "number_mismatch": "the same fact with a different figure",
@@ -70,8 +70,9 @@ STATUS_MEANINGS = {
     "single_source": "only this outlet states it: nothing to check it against",
 }
 SCORE_MEANING = (
-    "0 to 1: how sure the checker is (the NLI probability for contradictions and stronger claims, the "
-    "rule's evidence for mismatches). It ranks findings; it is not a verdict, so check the quotes."
+    "0 to 1: how sure the checker is (the NLI probability, or 0.9 where a rule decided: opposite verbs, "
+    "assertion strength, a spelling or a value's place in the parse). It ranks findings; it is not a "
+    "verdict, so check the quotes."
 )
 # skipped.step -> what it means to a reader; other steps show as written.
 SKIP_REASONS = {
@@ -336,8 +337,14 @@ def _sides(
         parts = _camps(parts, relations)
     keys = list(groups) if has_values else [""] * len(parts)
     sides = [{"value": key, "refs": group, "role": ""} for key, group in zip(keys, parts, strict=True)]
+    if kind == _STRONGER and any(ref.get("side") for ref in refs):
+        # checker.steps.findings marks each claim's side (an outlet's headline and body may both state more)
+        return [
+            {"value": "", "refs": [r for r in refs if r.get("side") == side], "role": role}
+            for side, role in (("stronger", "states more"), ("weaker", "states less"))
+        ]
     if kind == _STRONGER and len(sides) >= 2:
-        # checker.steps.relations lists the stronger claim first, then the claims it outstates.
+        # findings without sides (stored before them): the stronger claim first, then those it outstates
         for side in sides:
             side["role"] = "states less"
         sides[0]["role"] = "states more"

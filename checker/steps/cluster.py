@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from checker.schemas import CLAIM_STATUSES
+
 LINK_K = 5  # members a new claim is compared with in a candidate cluster (see join_clusters)
 JOIN_RULE = "checker.nightly_join.v1"
 # Claims above which the neighbour search and the linkage show a tqdm bar (a few seconds of work);
@@ -158,10 +160,12 @@ def cluster_claims(
 def summarise_clusters(claims: pd.DataFrame, vectors: np.ndarray) -> pd.DataFrame:
     """One row per cluster: size, articles, the most central claim as representative, claim ids.
 
-    ``status`` is the most serious member status (contradicted > contested > corroborated >
-    single_source) when claims carry a status column, else "".
+    ``status`` is the status most members hold, ties going to the more serious (contradicted >
+    contested > corroborated > single_source), when claims carry a status column, else "". One stray
+    claim that joined a cluster five outlets agree on does not make it "contradicted"; the conflict
+    itself is a finding either way.
     """
-    rank = {"contradicted": 0, "contested": 1, "corroborated": 2, "single_source": 3}
+    rank = {status: i for i, status in enumerate(CLAIM_STATUSES)}
     rows = []
     vecs = np.asarray(vectors, dtype=np.float32)
     for cluster_id, idx in claims.groupby("cluster_id", sort=True).indices.items():
@@ -175,7 +179,9 @@ def summarise_clusters(claims: pd.DataFrame, vectors: np.ndarray) -> pd.DataFram
                 "n_claims": len(idx),
                 "n_articles": members["article_id"].nunique(),
                 "representative": claims["text"].iloc[best],
-                "status": min(statuses, key=lambda s: rank.get(s, 9)) if statuses else "",
+                "status": min(set(statuses), key=lambda s: (-statuses.count(s), rank.get(s, 9)))
+                if statuses
+                else "",
                 "claim_ids": sorted(members["claim_id"]),
             }
         )

@@ -117,6 +117,8 @@ def _merged(entries: list[dict]) -> list[dict]:
             into["sources"].setdefault(shown, set()).update(sources)
         for claim_id, text in entry.get("values", {}).items():
             into["values"].setdefault(claim_id, text)
+        if "strong" in entry:
+            into["strong"] |= entry["strong"]
         into["key"] = min(into["key"], entry["key"])  # the finding id stays put as outlets join
     for entry in out.values():
         entry.pop("by", None)
@@ -213,12 +215,14 @@ def _add_stronger(grouped: dict, p, a, b, arts: dict) -> None:
     score = _RULE_SCORE if rule else float(max(e_sw - e_ws, 0.0))
     if entry is not None and entry["score"] >= score:
         entry["ids"] += [i for i in (strong.claim_id, weak.claim_id) if i not in entry["ids"]]
+        entry["strong"].add(strong.claim_id)
         return
     pair = [strong.claim_id, weak.claim_id]
     hedge = f" ({w_src} hedges: {weak.hedges})" if weak.hedges else ""
     grouped[key] = {
         "kind": "stronger_claim", "score": score, "cluster_id": strong.cluster_id, "slot": "", "by": strong.article_id,
         "ids": pair + [i for i in (entry["ids"] if entry else []) if i not in pair],
+        "strong": {strong.claim_id} | (entry["strong"] if entry else set()),
         "why": f"rule {rule} (assertion strength)" if rule else
                f"NLI entailment {e_sw:.2f} stronger→weaker, {e_ws:.2f} back; hedged: {weak.hedges or 'no'}",
         "explanation": f"{s_src} states more than {w_src} supports: {_quote(strong.text)} implies "
@@ -260,6 +264,8 @@ def frame(found: list[dict], claims: pd.DataFrame) -> pd.DataFrame:
         for ref in refs:
             if ref["claim_id"] in f.get("values", {}):
                 ref["value"] = f["values"][ref["claim_id"]]
+            if "strong" in f:  # a stronger_claim: which claims state more, which less
+                ref["side"] = "stronger" if ref["claim_id"] in f["strong"] else "weaker"
         rows.append({
             "finding_id": "f" + hashlib.sha1(f["key"].encode()).hexdigest()[:12],
             "kind": f["kind"], "score": round(float(f["score"]), 4), "cluster_id": f["cluster_id"],
