@@ -126,3 +126,21 @@ def test_two_directions_from_one_place_are_one_fact_only_at_one_distance():
         ("place_mismatch", "direction from Varne", "north of Varne", "south of Varne", "30 km")
     ]
     assert [c["kind"] for c in other] == ["number_mismatch"]  # the distances differ; the directions are no finding
+
+
+def test_one_name_swapped_in_the_same_words_is_a_mismatch_whatever_the_tagger_labels():
+    # the tagger calls one town an organisation and the other a place; the sentences are otherwise equal
+    a = "The ministers met in Ostrava Hill for two days of talks on the new rail line."
+    b = "The ministers met in Karsholm for two days of talks on the new rail line."
+    values = [[_name("Ostrava Hill", "ORG", 21)], [_name("Karsholm", "GPE", 21, kind="place")]]
+    nli = FakeNLI()
+    (checks,) = detail_checks(pd.DataFrame({"claim_a": ["k0"], "claim_b": ["k1"]}), _claims(a, b, values=values), nli)
+    assert [(c["kind"], c["a"]["text"], c["b"]["text"], c["swapped"]) for c in checks] == [
+        ("place_mismatch", "Ostrava Hill", "Karsholm", True)
+    ]
+    assert nli.n_pairs == 0  # decided by rule
+    # another word differs too: no rule, and names of two labels are not compared
+    c = "The ministers met in Karsholm for three days of talks on the new rail line."
+    values_c = [[_name("Ostrava Hill", "ORG", 21)], [_name("Karsholm", "GPE", 21, kind="place")]]
+    (none,) = detail_checks(pd.DataFrame({"claim_a": ["k0"], "claim_b": ["k1"]}), _claims(a, c, values=values_c), nli)
+    assert none == []

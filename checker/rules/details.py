@@ -27,7 +27,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-NAME = "checker.details.v5"  # findings depend on it: bump when a table or rule changes
+NAME = "checker.details.v6"  # findings depend on it: bump when a table or rule changes
 
 # One referent, several names (lower case, as name_key writes them). A short table of what news
 # writes most; acronyms with their expansion in the same pair or corpus are found by rule.
@@ -258,6 +258,29 @@ def _days_overlap(v: dict, w: dict) -> bool:
     lo_v, hi_v = (v["day"], v["day"]) if v.get("day") else (v["lo"], v["hi"])
     lo_w, hi_w = (w["day"], w["day"]) if w.get("day") else (w["lo"], w["hi"])
     return lo_v <= hi_w and lo_w <= hi_v
+
+
+def swapped_name(values_a: list[dict], values_b: list[dict], text_a: str, text_b: str) -> tuple[str, dict, dict] | None:
+    """Two claims in the same words but for one name, whatever labels the tagger gave the two names.
+
+    "The ministers met in Vesterby for two days of talks" / "... met in Karsholm ...": a small tagger
+    may call one town an organisation and the other a place, so ``differences`` (which compares names
+    of one label) misses it. Returns (place_mismatch or entity_mismatch, value in a, value in b) when
+    each claim has exactly one name the other lacks and putting one in the other's place gives the
+    same words (checker.rules.copies.near_copy), else None.
+    """
+    from checker.rules.copies import near_copy
+
+    names_a = [v for v in values_a if v["kind"] in ("name", "place")]
+    names_b = [w for w in values_b if w["kind"] in ("name", "place")]
+    only_a = [v for v in names_a if not any(same_name(v["text"], w["text"]) for w in names_b)]
+    only_b = [w for w in names_b if not any(same_name(w["text"], v["text"]) for v in names_a)]
+    if len(only_a) != 1 or len(only_b) != 1:
+        return None
+    v, w = only_a[0], only_b[0]
+    if not near_copy(text_a, substitute(text_b, w, v)):
+        return None
+    return ("place_mismatch" if "place" in (v["kind"], w["kind"]) else "entity_mismatch", v, w)
 
 
 def substitute(text: str, old: dict, new: dict) -> str:

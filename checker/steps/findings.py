@@ -130,7 +130,7 @@ def _same_fact(check: dict, config: RelationConfig, *, by_rule: bool = False) ->
     rule of checker.rules.details says the two values fill one slot whatever else differs (spellings
     of one name: misspelt; the same word and named holder: same_slot; figures of one verb in claims
     sharing an age, a person or a day: shared_detail). With ``by_rule`` only a rule will do."""
-    if check.get("misspelt") or check.get("same_slot") or check.get("shared"):
+    if check.get("misspelt") or check.get("same_slot") or check.get("shared") or check.get("swapped"):
         return True
     return not by_rule and min(check.get("p_ab", 0.0), check.get("p_ba", 0.0)) >= config.same_fact_threshold
 
@@ -163,6 +163,8 @@ def _detail_evidence(d: dict) -> tuple[float, str]:
         return _RULE_SCORE, f"two spellings of one name: {names} differ by a letter or two"
     if d.get("same_slot"):
         return _RULE_SCORE, "both values attach to the same word and the same named holder in the parse"
+    if d.get("swapped"):
+        return _RULE_SCORE, "the two claims are the same words but for this name"
     if d.get("shared"):
         what = "the same place" if d["kind"] == "place_mismatch" else "the same verb"
         return _RULE_SCORE, f"both values attach to {what} in claims that share “{d['shared']}”"

@@ -101,12 +101,13 @@ def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) 
 
     Rules first (checker.rules.details): two spellings of one person's name (``misspelt``), two values
     of the same word and named holder (``same_slot``), two figures of one verb in claims that share an
-    age, a person or a day (``shared``, the detail shared). Otherwise, for each candidate (checker.rules.details.differences), claim b's value is replaced by claim a's
+    age, a person or a day (``shared``, the detail shared), two claims in the same words but for one
+    name (``swapped``, whatever labels the tagger gave). Otherwise, for each candidate (checker.rules.details.differences), claim b's value is replaced by claim a's
     (``substitute``) and NLI scores a against the edited b in both directions: two claims that differ
     only in that value then say the same thing (high entailment), while two different facts that
     happen to share a kind of value do not ("this quake killed 10" vs "the 2004 quake killed 612").
     Returns, per pair, a list of dicts: kind, slot, a and b (the two values), misspelt, same_slot,
-    shared, difference, p_ab and p_ba (entailment of the edited pair; 0 where a rule decided). Pairs
+    shared, swapped, difference, p_ab and p_ba (entailment of the edited pair; 0 where a rule decided). Pairs
     without candidates cost nothing.
 
     Two kinds of candidate are left out: a person's name the corpus labels a place elsewhere is no
@@ -122,14 +123,19 @@ def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) 
     premises, hypotheses = [], []
     for a, b in zip(pairs["claim_a"], pairs["claim_b"], strict=True):
         entries = []
-        for kind, va, vb in details.differences(stated.get(a) or [], stated.get(b) or []):
+        found_here = details.differences(stated.get(a) or [], stated.get(b) or [])
+        swapped = details.swapped_name(stated.get(a) or [], stated.get(b) or [], texts[a], texts[b])
+        if swapped and not any(kind in ("entity_mismatch", "place_mismatch") for kind, _, _ in found_here):
+            found_here.append(swapped)
+        for kind, va, vb in found_here:
             entry = {
                 "kind": kind, "slot": details.slot(kind, va, vb), "a": _brief(va), "b": _brief(vb),
                 "misspelt": details.misspelt(va, vb, places=places), "same_slot": details.same_slot(va, vb),
                 "shared": details.shared_detail(va, vb, stated.get(a) or [], stated.get(b) or []),
+                "swapped": bool(swapped) and (va, vb) == (swapped[1], swapped[2]),
                 "difference": list(details.difference(kind, va, vb)), "p_ab": 0.0, "p_ba": 0.0,
             }  # fmt: skip
-            by_rule = entry["misspelt"] or entry["same_slot"] or entry["shared"]
+            by_rule = entry["misspelt"] or entry["same_slot"] or entry["shared"] or entry["swapped"]
             if va.get("bearing") and vb.get("bearing") and not by_rule:
                 continue  # two directions from one place are one fact only at the same distance
             if not by_rule and not (
