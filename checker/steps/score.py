@@ -99,16 +99,17 @@ def pair_rules(pairs: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
 def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) -> list[list[dict]]:
     """Per pair, its candidate detail mismatches, each tested for "same fact" by rule or by NLI.
 
-    Rules first (checker.rules.details): two spellings of one person's name (``misspelt``), two values
-    of the same word and named holder (``same_slot``), two figures of one verb in claims that share an
-    age, a person or a day (``shared``, the detail shared), two claims in the same words but for one
-    name (``swapped``, whatever labels the tagger gave). Otherwise, for each candidate (checker.rules.details.differences), claim b's value is replaced by claim a's
+    Candidates come from checker.rules.details.differences (and ``swapped_name``). Rules decide first:
+    two spellings of one person's name (``misspelt``), two values of the same word and named holder
+    (``same_slot``), two figures of one verb in claims that share an age, a person or a day
+    (``shared``, the detail shared), two claims in the same words but for one name (``swapped``,
+    whatever labels the tagger gave). Otherwise claim b's value is replaced by claim a's
     (``substitute``) and NLI scores a against the edited b in both directions: two claims that differ
     only in that value then say the same thing (high entailment), while two different facts that
     happen to share a kind of value do not ("this quake killed 10" vs "the 2004 quake killed 612").
     Returns, per pair, a list of dicts: kind, slot, a and b (the two values), misspelt, same_slot,
-    shared, swapped, difference, p_ab and p_ba (entailment of the edited pair; 0 where a rule decided). Pairs
-    without candidates cost nothing.
+    shared, swapped, difference, p_ab and p_ba (entailment of the edited pair; 0 where a rule
+    decided). Pairs without candidates cost nothing.
 
     Two kinds of candidate are left out: a person's name the corpus labels a place elsewhere is no
     misspelling (``details.misspelt``'s ``places``), and where the NLI test would decide, a value that
@@ -138,10 +139,8 @@ def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) 
             by_rule = entry["misspelt"] or entry["same_slot"] or entry["shared"] or entry["swapped"]
             if va.get("bearing") and vb.get("bearing") and not by_rule:
                 continue  # two directions from one place are one fact only at the same distance
-            if not by_rule and not (
-                _reported(texts[a], va) and _reported(texts[b], vb)
-            ):
-                continue
+            if not by_rule and not (_reported(texts[a], va) and _reported(texts[b], vb)):
+                continue  # a value of who reported the claim, not of its fact
             entries.append(entry)
             # NLI only where the parse and spelling tests leave it open (each check costs two predictions;
             # a cosine gate of 0.45 or 0.6 lost real discrepancies on the dev half of the real-news benchmark)
