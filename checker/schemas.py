@@ -35,8 +35,11 @@ claims (checker.steps.claims.extract_claims):
     attribution  str   who the claim is attributed to ("Witkoff", "Reuters") or ""
     hedges       str   hedging cues found, joined by "; " ("reportedly; did not object") or ""
     hedge_score  float 0 (flat assertion) .. 1 (heavily hedged)
-    frames       list  predicate frames (family, polarity, actor, thing, verb) of verbs in the
-                       opposites table (checker.rules.opposites); [] when none
+    frames       list  predicate frames (family, polarity, actor, thing, verb, strength) of the claim's
+                       main predicates that have a thing: the opposites table's family or the verb's
+                       lemma, +1/-1, the subject ("~" a pronoun, "*" a collective, "" none), the
+                       object, the verb as written, 2 stated outright / 1 a weaker form ("did not
+                       object"); checker.rules.opposites.predicate_frames; [] when none
     values       list  the names, places, figures and dates the claim states (checker.rules.values):
                        dicts with kind, text, start, end (offsets in the claim), key, and per kind
                        label / lo, hi, unit, noun / day
