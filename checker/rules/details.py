@@ -27,6 +27,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from checker.rules.copies import near_copy
+
 NAME = "checker.details.v6"  # findings depend on it: bump when a table or rule changes
 
 # One referent, several names (lower case, as name_key writes them). A short table of what news
@@ -269,8 +271,6 @@ def swapped_name(values_a: list[dict], values_b: list[dict], text_a: str, text_b
     each claim has exactly one name the other lacks and putting one in the other's place gives the
     same words (checker.rules.copies.near_copy), else None.
     """
-    from checker.rules.copies import near_copy
-
     names_a = [v for v in values_a if v["kind"] in ("name", "place")]
     names_b = [w for w in values_b if w["kind"] in ("name", "place")]
     only_a = [v for v in names_a if not any(same_name(v["text"], w["text"]) for w in names_b)]

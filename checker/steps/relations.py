@@ -61,9 +61,12 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None,
         contra = combined >= config.contra_threshold
     copies = hedged = grown_a = grown_b = np.zeros(len(out), dtype=bool)
     negated = np.ones(len(out), dtype=bool)
+    h_a = h_b = np.zeros(len(out))
     if claims is not None and len(out):
-        text = claims.set_index("claim_id")["text"]
-        a, b = text.loc[out["claim_a"]].to_numpy(), text.loc[out["claim_b"]].to_numpy()
+        by_id = claims.set_index("claim_id")
+        a, b = by_id["text"].loc[out["claim_a"]].to_numpy(), by_id["text"].loc[out["claim_b"]].to_numpy()
+        hedge = by_id["hedge_score"].astype(float)
+        h_a, h_b = hedge.loc[out["claim_a"]].to_numpy(), hedge.loc[out["claim_b"]].to_numpy()
         copies = np.array([near_copy(x, y) for x, y in zip(a, b, strict=True)], dtype=bool)
         # a copy with a word or two added states more; a denial among the added words is no copy
         grown_a = np.array([extends(x, y) and not negation_gap(x, y) for x, y in zip(a, b, strict=True)], dtype=bool)
@@ -73,9 +76,7 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None,
                 [negation_gap(x, y) and _shared_words(x, y) >= config.contra_shared_words
                  for x, y in zip(a, b, strict=True)], dtype=bool,
             )  # fmt: skip
-        hedge = claims.set_index("claim_id")["hedge_score"].astype(float)
-        gap = np.abs(hedge.loc[out["claim_a"]].to_numpy() - hedge.loc[out["claim_b"]].to_numpy())
-        hedged = (gap >= config.hedge_gap) & np.array(
+        hedged = (np.abs(h_a - h_b) >= config.hedge_gap) & np.array(
             [plain(without_hedges(x)) == plain(without_hedges(y)) for x, y in zip(a, b, strict=True)],
             dtype=bool,
         )
@@ -83,9 +84,6 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None,
     stronger = np.full(len(out), "", dtype=object)
     if "stronger" in out and config.assertion_strength:
         stronger = out["stronger"].fillna("").astype(str).to_numpy()
-    h_a = h_b = np.zeros(len(out))
-    if claims is not None and len(out):
-        h_a, h_b = hedge.loc[out["claim_a"]].to_numpy(), hedge.loc[out["claim_b"]].to_numpy()
     out["relation"] = np.select(
         [
             copies,
