@@ -140,8 +140,8 @@ class NLIConfig(_Section):
     device: str | None = None
     # "auto": torch, except on a CPU without AMX, where the folder's int8 ONNX form runs (faster there
     # than torch in any precision, within 0.5 points of its accuracy: checker/models/minilm-nli/README.md;
-    # checker.models.device.prefer_int8_onnx). int8 takes its activation scale per batch, so a borderline
-    # pair's score can move with the pairs batched with it; "torch" scores each pair on its own.
+    # checker.models.device.prefer_int8_onnx). int8 runs one pair per call: its activation scale is
+    # taken per input, so batching would let a pair's score move with its batch-mates.
     backend: Literal["auto", "torch", "onnx"] = "auto"
     # "auto": bfloat16 where the hardware has it (2-4x faster on CPUs with AMX / AVX512-BF16,
     # accuracy within 0.2 points), float32 elsewhere. See checker.models.device.choose_precision.

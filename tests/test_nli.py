@@ -235,3 +235,86 @@ def test_predict_progress_bar_shows_in_notebooks_not_only_at_info(n_pairs, disab
     nli = load_nli(str(tiny_model), batch_size=32)
     nli.predict(["It rained."] * n_pairs, ["It was dry."] * n_pairs)
     assert [k["disable"] for k in seen] == [disable]
+
+
+def test_default_form_scores_a_pair_the_same_alone_and_in_a_mixed_batch():
+    """Issue #16 item 5: batch-mates (and their padding) must not move a pair's score in the default
+    form (dynamic int8 ONNX runs one pair per call; padding is masked in torch)."""
+    premises = [
+        "The company said on Tuesday that it had agreed to buy its rival for $2.1 billion in cash and "
+        "shares, ending months of talks that had stalled twice over the price and the board's make-up.",
+        "Russia agreed to the plan.",
+        "The summit was held in Alaska in August.",
+        "Officials attended the talks.",
+    ]
+    hypotheses = [
+        "The company agreed to buy its rival.",
+        "Russia rejected the plan.",
+        "The summit was held in Texas.",
+        "Officials skipped the talks.",
+    ]
+    nli = load_nli(device="cpu")
+    cols = ["entailment", "neutral", "contradiction"]
+    together = nli.predict(premises, hypotheses)[cols].to_numpy()
+    alone = np.vstack(
+        [nli.predict([p], [h])[cols].to_numpy() for p, h in zip(premises, hypotheses, strict=True)]
+    )
+    np.testing.assert_allclose(together, alone, atol=0.01)
+
+
+def test_split_sentences_and_windows():
+    from checker.models.nli import sentence_windows, split_sentences
+
+    text = 'Mr. Lee met Dr. Ruiz in the U.S. on Friday. They agreed! "Talks end," he said. Prices rose 5 %.'
+    assert split_sentences(text) == [
+        "Mr. Lee met Dr. Ruiz in the U.S. on Friday.",
+        "They agreed!",
+        '"Talks end," he said.',
+        "Prices rose 5 %.",
+    ]
+    assert sentence_windows(text, 2, 2) == [
+        "Mr. Lee met Dr. Ruiz in the U.S. on Friday. They agreed!",
+        '"Talks end," he said. Prices rose 5 %.',
+    ]
+    assert sentence_windows("One sentence only", 2) == ["One sentence only"]
+    with pytest.raises(ValueError, match="stride"):
+        sentence_windows(text, 2, 0)
+
+
+def test_aggregate_windows_rules():
+    from checker.models.nli import aggregate_windows
+
+    scored = pd.DataFrame(
+        {
+            "entailment": [0.6, 0.1, 0.2],
+            "neutral": [0.3, 0.0, 0.7],
+            "contradiction": [0.1, 0.9, 0.1],
+            "truncated": [False, True, False],
+        }
+    )
+    owner = np.array([0, 0, 1])
+    best = aggregate_windows(scored, owner, 2, "max-entail")
+    assert best["entailment"].tolist() == [0.6, 0.2] and best["windows"].tolist() == [2, 1]
+    assert best["truncated"].tolist() == [True, False]
+    assert aggregate_windows(scored, owner, 2, "decisive").loc[0, "contradiction"] == 0.9
+    both = aggregate_windows(scored, owner, 2, "max-both")
+    np.testing.assert_allclose(both.loc[0, ["entailment", "neutral", "contradiction"]], [0.4, 0.0, 0.6])
+    with pytest.raises(ValueError, match="aggregate"):
+        aggregate_windows(scored, owner, 2, "mean")
+
+
+def test_windows_find_a_restated_last_sentence_that_one_pass_cuts_off():
+    """Issue #16 item 3: a hypothesis restating a long premise's last sentence is entailed by windows."""
+    premise = (
+        "The council met on Monday to discuss the city budget for the coming year. "
+        "Several members raised concerns about the cost of road repairs across the northern districts. "
+        "The mayor said that a decision on public transport fares would wait until the spring. "
+        "The council approved a new library in the harbour district."
+    )
+    hypothesis = "The council approved a new library."
+    nli = load_nli(device="cpu", max_length=48)  # the premise is ~60 tokens: one pass loses the last sentence
+    one = nli.predict([premise], [hypothesis])
+    windows = nli.predict_windows([premise], [hypothesis])
+    assert one.loc[0, "truncated"] and not windows.loc[0, "truncated"]
+    assert windows.loc[0, "entailment"] > 0.5 > one.loc[0, "entailment"]
+    assert windows.loc[0, "windows"] == 4  # one sentence a window (WINDOW_SENTENCES)

@@ -6,7 +6,9 @@ loaded from a local folder (the bundled ``checker/models/minilm-nli``) or, for u
 name. Label order is read from the model's ``id2label``; a ``calibration.json`` beside the weights
 supplies a temperature. Torch computes in bfloat16 where the hardware has it; on a CPU without it
 the folder's ``onnx/model_int8.onnx`` runs in ONNX Runtime instead (``backend="auto"``), which is
-faster than float32 and within one point of its accuracy (model card).
+faster than float32 and within one point of its accuracy (model card), one pair per call so that
+a pair's score does not depend on the pairs batched with it. ``predict_windows`` scores a long premise
+by windows of sentences.
 
 Example:
     >>> nli = load_nli()                                     # doctest: +SKIP
@@ -18,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
@@ -37,6 +40,56 @@ NLI_COLUMNS = ["entailment", "neutral", "contradiction", "truncated"]
 DEFAULT_NLI = "minilm-nli"
 PROGRESS_MIN_BATCHES = 20  # predict shows a bar above this many batches (a few seconds of work)
 _LENGTH_BLOCK = 4096  # pairs tokenised at a time to find their lengths
+WINDOW_SENTENCES = 1  # sentences per premise window (chosen on dev with WINDOW_AGGREGATE)
+# How windows combine (aggregate_windows), chosen with WINDOW_SENTENCES on dev builds of 300
+# multi-sentence premises (tools/bench/nli_forms.py --windows; docs/bench/nli_forms/windows.json):
+# single sentences, the most entailing one, scored 84.3 on SNLI dev padded with unrelated premises
+# (3-way; one pass 49.7; "max-both" and "decisive" 50.0, as unrelated sentences read as contradiction)
+# and 76.0 on FEVER-NLI dev (2-way; one pass 73.7). On test: SNLI 71.0 vs 47.0 one pass, FEVER 67.0 vs 70.0.
+WINDOW_AGGREGATE = "max-entail"
+WINDOW_AGGREGATES = ("max-entail", "max-both", "decisive")
+# A full stop ends a sentence unless it follows one of these (or a single letter: initials, U.S.).
+_ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "sr",
+    "jr",
+    "st",
+    "no",
+    "vs",
+    "etc",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "gen",
+    "gov",
+    "sen",
+    "rep",
+    "col",
+    "lt",
+    "sgt",
+    "capt",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "approx",
+    "dept",
+    "fig",
+}
+_SENTENCE_END = re.compile(r"""(?<=[.!?])["')\]]*\s+(?=["'(\[]?[A-Z0-9])""")
 
 
 @runtime_checkable
@@ -105,7 +158,8 @@ class CrossEncoderNLI:
 
     Args:
         model: "auto" (bundled), a local folder or a hub name.
-        batch_size: pairs per forward pass.
+        batch_size: pairs per forward pass in torch; the int8 ONNX form runs one pair per call
+            (its scale is per input, so batch-mates would move a pair's score: issue #16).
         max_length: tokens per pair; longer pairs are cut and flagged ``truncated``.
         device: torch device; None chooses once (see checker.models.device).
         backend: "auto" (default): torch, except on a CPU without AMX where the folder's int8
@@ -208,12 +262,23 @@ class CrossEncoderNLI:
             hypotheses,
             truncation=True,
             max_length=self.max_length,
-            padding=True,
-            return_tensors="np" if m["onnx"] else "pt",
+            padding=not m["onnx"],
+            return_tensors=None if m["onnx"] else "pt",
         )
         if m["onnx"]:
-            feeds = {k: v.astype(np.int64) for k, v in enc.items() if k in m["inputs"]}
-            return m["runner"].run(None, feeds)[0]
+            # One pair per run, unpadded: dynamic int8 takes each activation scale from the whole
+            # input, so batch-mates and their padding moved a pair's probabilities by up to 0.46 in
+            # batches of 32 (300 held-out pairs). Per row it agrees with float32 torch on 99.3 % of
+            # labels (batched: 98.0) and is no slower (108 vs 97 pairs/s on one AVX2 thread); static
+            # int8 is batch-free too but agrees on 96.7 % (docs/bench/nli_forms/, issue #16).
+            names = [k for k in enc if k in m["inputs"]]
+            run = m["runner"].run
+            return np.concatenate(
+                [
+                    run(None, {k: np.asarray([enc[k][i]], dtype=np.int64) for k in names})[0]
+                    for i in range(len(premises))
+                ]
+            )
         enc = {k: v.to(m["device"]) for k, v in enc.items()}
         import torch
 
@@ -275,6 +340,98 @@ class CrossEncoderNLI:
         )
         out["truncated"] = lengths > self.max_length
         return out
+
+    def predict_windows(
+        self,
+        premises: Sequence[str],
+        hypotheses: Sequence[str],
+        *,
+        window: int = WINDOW_SENTENCES,
+        stride: int = 1,
+        aggregate: str = WINDOW_AGGREGATE,
+    ) -> pd.DataFrame:
+        """Probabilities for each pair from windows of ``window`` sentences of its premise.
+
+        Each premise is cut into sentences (``split_sentences``) and windows of ``window`` sentences
+        every ``stride``; every (window, hypothesis) pair is scored in one ``predict`` call, and a
+        pair's row aggregates its windows (``aggregate_windows``), as SummaC and MiniCheck do with
+        documents, instead of one pass cut at ``max_length``. Columns as ``predict`` plus
+        ``windows`` (int, windows scored); ``truncated`` is True when any window was still cut.
+        """
+        premises, hypotheses = list(premises), list(hypotheses)
+        if len(premises) != len(hypotheses):
+            raise ValueError(f"{len(premises)} premises but {len(hypotheses)} hypotheses")
+        texts, owner = [], []
+        for i, premise in enumerate(premises):
+            for text in sentence_windows(premise, window, stride):
+                texts.append(text)
+                owner.append(i)
+        scored = self.predict(texts, [hypotheses[i] for i in owner])
+        return aggregate_windows(scored, np.asarray(owner, dtype=np.int64), len(premises), aggregate)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text`` by a cheap rule, not spaCy: a break after . ! or ? (and closing quotes or
+    brackets) before whitespace and a capital or digit, except after an abbreviation in
+    ``_ABBREVIATIONS`` or a single letter (initials, "U.S."). Enough to window a premise; claims
+    themselves are split by spaCy (checker.steps.claims).
+
+    Example:
+        >>> split_sentences("Mr. Smith met Dr. Jones in the U.S. on Friday. They agreed. Talks end 2026.")
+        ['Mr. Smith met Dr. Jones in the U.S. on Friday.', 'They agreed.', 'Talks end 2026.']
+    """
+    out, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        head = text[start : match.start()]
+        word = re.search(r"(\w+)\W*$", head)
+        word = word.group(1) if word else ""
+        if head.endswith(".") and (word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())):
+            continue
+        out.append(head.strip())
+        start = match.end()
+    out.append(text[start:].strip())
+    return [x for x in out if x]
+
+
+def sentence_windows(text: str, window: int = WINDOW_SENTENCES, stride: int = 1) -> list[str]:
+    """Runs of ``window`` consecutive sentences every ``stride``, the last one reaching the end."""
+    if window < 1 or stride < 1:
+        raise ValueError(f"window and stride must be at least 1, not {window} and {stride}")
+    sentences = split_sentences(text) or [text]
+    starts = list(range(0, max(len(sentences) - window, 0) + 1, stride))
+    if starts[-1] + window < len(sentences):
+        starts.append(len(sentences) - window)
+    return [" ".join(sentences[i : i + window]) for i in starts]
+
+
+def aggregate_windows(scored: pd.DataFrame, owner: np.ndarray, n: int, how: str) -> pd.DataFrame:
+    """One row per premise from its windows' rows (``owner[j]`` is window j's premise, 0..n-1).
+
+    ``how``: "max-entail", the window with the highest entailment; "max-both", the highest
+    entailment and the highest contradiction over windows with the least neutral, renormalised to
+    sum 1; "decisive", the window with the highest max(entailment, contradiction).
+    """
+    if how not in WINDOW_AGGREGATES:
+        raise ValueError(f"aggregate must be one of {WINDOW_AGGREGATES}, not {how!r}")
+    cols = ["entailment", "neutral", "contradiction"]
+    frame = scored.assign(_owner=owner)
+    groups = frame.groupby("_owner", sort=True)
+    if how == "max-both":
+        probs = groups.agg(
+            entailment=("entailment", "max"),
+            neutral=("neutral", "min"),
+            contradiction=("contradiction", "max"),
+        )
+        probs = probs.div(probs.sum(axis=1), axis=0)
+    else:
+        key = (
+            frame["entailment"] if how == "max-entail" else frame[["entailment", "contradiction"]].max(axis=1)
+        )
+        probs = frame.loc[key.groupby(owner).idxmax().to_numpy(), cols + ["_owner"]].set_index("_owner")
+    out = probs[cols].reindex(range(n)).reset_index(drop=True)
+    out["truncated"] = groups["truncated"].any().reindex(range(n), fill_value=False).to_numpy()
+    out["windows"] = groups.size().reindex(range(n), fill_value=0).to_numpy()
+    return out
 
 
 def load_nli(model: str | os.PathLike | NLIScorer = "auto", **kwargs) -> NLIScorer:
