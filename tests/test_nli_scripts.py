@@ -155,3 +155,73 @@ def test_load_extra_needs_the_three_columns(tmp_path):
     pd.DataFrame({"premise": ["a"], "hypothesis": ["b"]}).to_csv(path, index=False)
     with pytest.raises(ValueError, match="no label column"):
         nli_data.load_extra(str(path))
+
+
+# ---- NLI v2 training: 2-way sets, deduplication, resumable batches -------------------------------
+
+
+def test_two_way_loss_trains_entailment_against_the_other_two():
+    import torch
+
+    from tools.nli_model.train import TWO_WAY, nli_loss
+
+    logits = torch.tensor([[0.0, 3.0, -1.0], [0.0, -1.0, 3.0], [3.0, 0.0, 0.0]])
+    # not_entailment is satisfied by neutral or contradiction alike: both rows lose the same
+    as_two_way = torch.stack([nli_loss(logits[i : i + 1], torch.tensor([TWO_WAY])) for i in range(2)])
+    assert torch.allclose(as_two_way[0], as_two_way[1])
+    # ... while a 3-way neutral label punishes the row that says contradiction
+    assert nli_loss(logits[1:2], torch.tensor([1])) > nli_loss(logits[0:1], torch.tensor([1]))
+    # and not_entailment punishes a confident entailment more than a neutral answer
+    assert nli_loss(logits[2:3], torch.tensor([TWO_WAY])) > nli_loss(logits[0:1], torch.tensor([TWO_WAY]))
+    # 3-way labels are plain cross-entropy
+    ce = torch.nn.functional.cross_entropy(logits, torch.tensor([1, 2, 0]))
+    assert torch.allclose(nli_loss(logits, torch.tensor([1, 2, 0])), ce)
+
+
+def test_label_ids_keep_the_two_way_label_apart():
+    from tools.nli_model.train import TWO_WAY, label_ids
+
+    labels = pd.Series(["entailment", "neutral", "contradiction", "not_entailment"])
+    assert label_ids(labels).tolist() == [0, 1, 2, TWO_WAY]
+
+
+def test_batch_order_is_replayed_exactly_for_a_seed():
+    # A resumed run skips the batches it has done, so the order must be the same on every call.
+    from tools.nli_model.train import batch_order
+
+    frame = pd.DataFrame({"premise": [f"p{i}" * (i % 7 + 1) for i in range(300)], "hypothesis": "h"})
+    first, again = batch_order(frame, 16, seed=5), batch_order(frame, 16, seed=5)
+    assert first == again and first != batch_order(frame, 16, seed=6)
+    assert sorted(i for batch in first for i in batch) == list(range(300))
+
+
+def test_binary_files_give_two_way_labels(tmp_path):
+    path = tmp_path / "binary.txt"
+    path.write_text(
+        "entailment\tThe bridge opened in 1932 .\tThe bridge opened.\n"
+        "not_entailment\tA premise\twith a tab\tA hypothesis.\n"
+        "unknown\tX\tY\n"
+    )
+    rows = nli_data._binary_docnli(path)
+    assert [r["label"] for r in rows] == ["entailment", "not_entailment"]
+    assert rows[0]["premise"] == "The bridge opened in 1932."  # detokenised
+    assert rows[1]["premise"] == "A premise\twith a tab"  # the hypothesis is the last field
+
+
+def test_taxinli_keeps_the_matched_genres_only(tmp_path):
+    # Its other genres are MultiNLI mismatched, an evaluation set.
+    path = tmp_path / "taxinli.tsv"
+    pd.DataFrame(
+        {
+            "prem": ["A dog runs.", "A cat sleeps."],
+            "hyp": ["An animal moves.", "A cat is awake."],
+            "label": ["entailment", "contradiction"],
+            "genre": ["fiction", "letters"],
+        }
+    ).to_csv(path, sep="\t", index=False)
+    out = nli_data.load_taxinli(path)
+    assert out["premise"].tolist() == ["A dog runs."]
+
+
+def test_norm_text_matches_a_pair_across_tokenisation_and_case():
+    assert nli_data.norm_text("Boeing 's jet , sold .") == nli_data.norm_text("boeing's jet, sold")

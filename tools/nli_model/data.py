@@ -98,6 +98,152 @@ def load_wice(path: Path = SHARED / "factcheck/wice/dev.jsonl") -> pd.DataFrame:
     return _frame(rows, "wice")
 
 
+# The five MultiNLI genres of mnli-dev-matched; TaxiNLI's other genres are MultiNLI *mismatched*
+# (evaluation only), so only these train.
+MNLI_MATCHED_GENRES = {"fiction", "government", "slate", "telephone", "travel"}
+
+
+def _three_way(rows: list[dict], p: str, h: str, lab: str, source: str) -> pd.DataFrame:
+    out = [
+        {"premise": detok(r[p]), "hypothesis": detok(r[h]), "label": name}
+        for r in rows
+        if (name := label_name(r[lab])) and str(r[p]).strip() and str(r[h]).strip()
+    ]
+    return _frame(out, source)
+
+
+def load_snli_train_subsets(folder: Path = SHARED / "nli/snli-train-subsets") -> pd.DataFrame:
+    """Samples of SNLI train (CC BY-SA 4.0): the four snlisub files and the CAD seed pairs."""
+    folder = Path(folder)
+    parts = [_three_way(_jsonl(f), "sentence1", "sentence2", "gold_label", "snli_train")
+             for f in sorted(folder.glob("snlisub*_train.jsonl"))]  # fmt: skip
+    parts.append(_three_way(_jsonl(folder / "cad_seed_snli_train.jsonl"), "premise", "hypothesis", "label",
+                            "snli_train"))  # fmt: skip
+    return pd.concat(parts, ignore_index=True)
+
+
+def load_mnli_matched(path: Path = SHARED / "nli/mnli-dev-matched/mnli_dev_matched.jsonl") -> pd.DataFrame:
+    """MultiNLI dev-matched, 3-way (pairs without a gold label are left out)."""
+    return _three_way(_jsonl(Path(path)), "sentence1", "sentence2", "gold_label", "mnli_matched")
+
+
+def load_taxinli(path: Path = SHARED / "nli/taxinli/taxinli10k.tsv") -> pd.DataFrame:
+    """TaxiNLI's MultiNLI pairs of the five matched genres (C-UDA 1.0; gold ``label``)."""
+    if not Path(path).exists():
+        raise FileNotFoundError(f"{path} is absent (see ../shared/data/README.md)")
+    df = pd.read_csv(path, sep="\t", quoting=3, dtype=str, keep_default_na=False)
+    df = df[df["genre"].isin(MNLI_MATCHED_GENRES)]
+    return _three_way(df.to_dict("records"), "prem", "hyp", "label", "taxinli")
+
+
+def load_breaking_nli(path: Path = SHARED / "nli/breaking-nli/dataset.jsonl") -> pd.DataFrame:
+    """Breaking NLI: SNLI premises with one word swapped (CC BY-SA 4.0), 3-way."""
+    return _three_way(_jsonl(Path(path)), "sentence1", "sentence2", "gold_label", "breaking_nli")
+
+
+def load_fm2(folder: Path = SHARED / "nli/fm2") -> pd.DataFrame:
+    """FoolMeTwice claims against their gold evidence sentences: SUPPORTS -> entailment, REFUTES ->
+    contradiction (as FEVER). Both files are train-ok (Apache-2.0 + Wikipedia CC BY-SA)."""
+    mapping = {"SUPPORTS": "entailment", "REFUTES": "contradiction"}
+    rows = []
+    for name in ("dev.jsonl", "test.jsonl"):
+        for r in _jsonl(Path(folder) / name):
+            evidence = " ".join(e["text"] for e in r.get("gold_evidence") or [])
+            if r.get("label") in mapping and evidence:
+                rows.append({"premise": evidence, "hypothesis": r["text"], "label": mapping[r["label"]]})
+    return _frame(rows, "fm2")
+
+
+def _binary_docnli(path: Path) -> list[dict]:
+    if not Path(path).exists():
+        raise FileNotFoundError(f"{path} is absent (see ../shared/data/README.md)")
+    rows = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        label, _, rest = line.partition("\t")
+        premise, _, hypothesis = rest.rpartition("\t")
+        if label in ("entailment", "not_entailment") and premise and hypothesis:
+            rows.append({"premise": detok(premise), "hypothesis": detok(hypothesis), "label": label})
+    return rows
+
+
+def load_fever_nli(folder: Path = SHARED / "nli/docnli-binary") -> pd.DataFrame:
+    """FEVER-NLI (DocNLI's binary files): Wikipedia evidence vs claim, **2-way**: label is entailment
+    or not_entailment, and training treats not_entailment as "neutral or contradiction"."""
+    rows = []
+    for name in ("binary_fever_nli_dev.txt", "binary_fever_nli_test.txt"):
+        rows += _binary_docnli(Path(folder) / name)
+    return _frame(rows, "fever_nli")
+
+
+def load_med(path: Path = SHARED / "nli/med/MED.tsv") -> pd.DataFrame:
+    """MED monotonicity pairs, crowd rows only (CC BY-SA 4.0), **2-way**: its "neutral" means neutral or
+    contradiction, so it becomes not_entailment."""
+    if not Path(path).exists():
+        raise FileNotFoundError(f"{path} is absent (see ../shared/data/README.md)")
+    df = pd.read_csv(path, sep="\t", quoting=3, dtype=str, keep_default_na=False)
+    df = df[df["genre"].str.startswith("crowd")]
+    rows = [
+        {"premise": a, "hypothesis": b, "label": "entailment" if lab == "entailment" else "not_entailment"}
+        for a, b, lab in zip(df["sentence1"], df["sentence2"], df["gold_label"], strict=True)
+        if lab in ("entailment", "neutral") and a.strip() and b.strip()
+    ]
+    return _frame(rows, "med")
+
+
+def load_mnli_mismatched(folder: Path = SHARED / "nli/docnli-binary") -> pd.DataFrame:
+    """MultiNLI mismatched, **2-way**, evaluation only: the pairs of DocNLI's binary MultiNLI files
+    that are not MultiNLI dev-matched pairs."""
+    matched = load_mnli_matched()
+    seen = set(zip(matched["premise"].map(norm_text), matched["hypothesis"].map(norm_text), strict=True))
+    rows = []
+    for name in ("binary_mnli_dev.txt", "binary_mnli_test.txt"):
+        rows += [r for r in _binary_docnli(Path(folder) / name)
+                 if (norm_text(r["premise"]), norm_text(r["hypothesis"])) not in seen]  # fmt: skip
+    return _frame(rows, "mnli_mismatched").drop_duplicates(["premise", "hypothesis"])
+
+
+def load_scitail(path: Path = SHARED / "nli/scitail-test/scitail_dev.csv") -> pd.DataFrame:
+    """SciTail's official test split (the file name says dev), **2-way**, evaluation only."""
+    if not Path(path).exists():
+        raise FileNotFoundError(f"{path} is absent (see ../shared/data/README.md)")
+    df = pd.read_csv(path)
+    rows = [{"premise": " ".join(str(a).split()), "hypothesis": " ".join(str(b).split()), "label": lab}
+            for a, b, lab in zip(df["premise"], df["hypothesis"], df["label"], strict=True)]  # fmt: skip
+    return _frame(rows, "scitail_test")
+
+
+def norm_text(text: str) -> str:
+    """Text as compared for deduplication: detokenised, lower case, letters and digits only."""
+    return " ".join(re.findall(r"[a-z0-9]+", detok(str(text)).lower()))
+
+
+def evaluation_keys() -> tuple[set[tuple[str, str]], set[str]]:
+    """(premise, hypothesis) keys of every evaluation set present, and the SNLI test premises.
+
+    Training drops a pair with either key (the same pair, or any pair on an SNLI test premise), so no
+    evaluation pair is trained on whatever set it came from."""
+    pairs: set[tuple[str, str]] = set()
+    premises: set[str] = set()
+    loaders = [
+        lambda: load_snli(SHARED / "nli/snli/snli_test.jsonl"),
+        load_sick,
+        load_rte,
+        lambda: load_rte(split="dev"),
+        load_anli,
+        load_mnli_mismatched,
+        load_scitail,
+    ]
+    for loader in loaders:
+        try:
+            frame = loader()
+        except FileNotFoundError:
+            continue
+        pairs |= set(zip(frame["premise"].map(norm_text), frame["hypothesis"].map(norm_text), strict=True))
+        if frame["source"].iat[0] == "snli_test":
+            premises |= set(frame["premise"].map(norm_text))
+    return pairs, premises
+
+
 def load_sick(path: Path = SHARED / "nli/sick/SICK_test_annotated.txt") -> pd.DataFrame:
     df = pd.read_csv(path, sep="\t")
     rows = [

@@ -2,10 +2,11 @@
 
     python -m tools.nli_model.evaluate                          # the bundled model (checker.load_nli())
     python -m tools.nli_model.evaluate --model work/nli/run1/model --heldout work/nli/run1/heldout.jsonl
-    python -m tools.nli_model.evaluate --model cross-encoder/nli-deberta-v3-xsmall   # a hub model, with a network
+    python -m tools.nli_model.evaluate --model cross-encoder/nli-deberta-v3-xsmall   # a hub model (network)
 
-Sets: SNLI test, SICK test, RTE 1-3 test (2-way: entailment vs not; P(entailment) >= 0.5), ANLI dev
-(R1-R3), and the held-out synthetic and hand-written pairs of a training run (by category). Absent
+Sets: SNLI test, SICK test, RTE 1-3 test, ANLI dev (R1-R3), MultiNLI mismatched and SciTail test
+(2-way sets: entailment when P(entailment) >= 0.5), and the held-out synthetic, targeted and
+hand-written pairs of a training run (by category). Absent
 sets are reported and skipped. Prints a Markdown table and writes it with a JSON copy to --out.
 """
 
@@ -29,6 +30,8 @@ SETS = {
     "sick_test": nli_data.load_sick,
     "rte_test": nli_data.load_rte,
     "anli_dev": nli_data.load_anli,
+    "mnli_mismatched": nli_data.load_mnli_mismatched,
+    "scitail_test": nli_data.load_scitail,
 }
 
 
@@ -41,7 +44,7 @@ def f1(pred: np.ndarray, gold: np.ndarray, cls: int) -> float:
 def score_frame(frame: pd.DataFrame, probs: pd.DataFrame) -> dict:
     """Accuracy, per-class F1, ECE and a confusion matrix for one labelled set."""
     p = probs[LABELS].to_numpy()
-    if set(frame["label"]) <= {"entailment", "not_entailment"}:  # RTE: 2-way
+    if set(frame["label"]) <= {"entailment", "not_entailment"}:  # a 2-way set
         gold = (frame["label"] == "entailment").to_numpy().astype(int)
         pred = (p[:, 0] >= 0.5).astype(int)
         two = np.stack([1 - p[:, 0], p[:, 0]], 1)
@@ -143,8 +146,8 @@ def table(report: dict) -> str:
         if "contradiction" in r:
             c = r["contradiction"]
             extra.append(
-                f"- {name}: contradiction precision {100 * c['precision']:.1f} %, recall {100 * c['recall']:.1f} % "
-                f"({c['n_gold']} gold)"
+                f"- {name}: contradiction precision {100 * c['precision']:.1f} %, "
+                f"recall {100 * c['recall']:.1f} % ({c['n_gold']} gold)"
             )
         if "hedge_strength" in r:
             h = r["hedge_strength"]
@@ -182,8 +185,9 @@ def main(argv: list[str] | None = None) -> None:
         heldout = models_root() / DEFAULT_NLI / "heldout.jsonl"
     if heldout and heldout.exists():
         frame = pd.read_json(heldout, lines=True)
-        sets["heldout_synthetic"] = frame[frame["source"] == "synthetic"]
-        sets["heldout_handwritten"] = frame[frame["source"] == "handwritten"]
+        for source in ("synthetic", "targeted", "handwritten"):
+            if (frame["source"] == source).any():
+                sets[f"heldout_{source}"] = frame[frame["source"] == source]
     elif heldout:
         print(f"skipping held-out sets: {heldout} is absent", file=sys.stderr)
     report = evaluate(args.model, sets, args.limit, args.backend, args.precision)
