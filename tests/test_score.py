@@ -144,3 +144,26 @@ def test_one_name_swapped_in_the_same_words_is_a_mismatch_whatever_the_tagger_la
     values_c = [[_name("Ostrava Hill", "ORG", 21)], [_name("Karsholm", "GPE", 21, kind="place")]]
     (none,) = detail_checks(pd.DataFrame({"claim_a": ["k0"], "claim_b": ["k1"]}), _claims(a, c, values=values_c), nli)
     assert none == []
+
+
+def test_a_premise_of_several_sentences_is_scored_by_windows_where_the_scorer_can():
+    from checker.models.nli import aggregate_windows, sentence_windows
+
+    class Windowed(FakeNLI):
+        """FakeNLI with CrossEncoderNLI's window scoring: each sentence of the premise on its own."""
+
+        def predict_windows(self, premises, hypotheses):
+            texts, owner = [], []
+            for i, premise in enumerate(premises):
+                texts += sentence_windows(premise)
+                owner += [i] * len(sentence_windows(premise))
+            scored = self.predict(texts, [hypotheses[i] for i in owner])
+            return aggregate_windows(scored, pd.Series(owner).to_numpy(), len(premises), "max-entail")
+
+    # a denial in another sentence of the premise must not decide the pair (one pass reads it so)
+    long_claim = "Officials did not give a reason for the delay. Tolls start in June."
+    claims = _claims(long_claim, "Tolls start in June.")
+    pairs = pd.DataFrame({"claim_a": ["k0"], "claim_b": ["k1"]})
+    plain, windowed = score_pairs(pairs, claims, FakeNLI()), score_pairs(pairs, claims, Windowed())
+    assert plain["p_contra_ab"].item() > 0.5
+    assert windowed["p_entail_ab"].item() > 0.5 and windowed["p_contra_ab"].item() < 0.5

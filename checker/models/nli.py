@@ -253,6 +253,7 @@ class CrossEncoderNLI:
             "backend": m["form"],
             "temperature": m["temperature"],
             "revision": m["revision"],
+            "windows": f"{WINDOW_SENTENCES} sentence(s), {WINDOW_AGGREGATE}",
         }
 
     def _logits(self, premises: list[str], hypotheses: list[str]) -> np.ndarray:

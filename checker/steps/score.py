@@ -38,6 +38,8 @@ def score_pairs(
 
     Both directions of every pair go through the scorer as one flat stream, and each distinct
     (premise, hypothesis) text is scored once: syndicated copies repeat sentences word for word.
+    A premise of several sentences is scored by sentence windows where the scorer has
+    ``predict_windows`` (the bundled cross-encoder does), not in one pass cut at its length limit.
     With strip_attribution, "X said" and "according to Y" are cut from the texts first
     (NLIConfig.strip_attribution): the model judges what is reported, not who reported it.
     """
@@ -55,9 +57,10 @@ def score_pairs(
     scored = pd.DataFrame({"entailment": 1.0, "neutral": 0.0, "contradiction": 0.0, "truncated": False},
                           index=unique.index)  # fmt: skip
     if (~copy).any():
-        found = scorer.predict(
-            unique.loc[~copy, "premise"].tolist(), unique.loc[~copy, "hypothesis"].tolist()
-        )
+        # a premise of several sentences is scored by sentence windows where the scorer can
+        # (CrossEncoderNLI.predict_windows); one sentence is one window, the same as predict
+        predict = getattr(scorer, "predict_windows", scorer.predict)
+        found = predict(unique.loc[~copy, "premise"].tolist(), unique.loc[~copy, "hypothesis"].tolist())
         found = found.assign(truncated=found["truncated"] if "truncated" in found else False)
         for col in ("entailment", "neutral", "contradiction", "truncated"):
             scored.loc[~copy, col] = found[col].to_numpy(dtype=scored[col].dtype)
