@@ -216,7 +216,8 @@ class CrossEncoderNLI:
             if onnx_path is None or not onnx_path.exists():
                 raise ModelLoadError(f"backend='onnx' but {path}/onnx/model_int8.onnx does not exist")
             options = ort.SessionOptions()
-            options.intra_op_num_threads = os.cpu_count() or 1
+            # as torch does, OMP_NUM_THREADS caps the threads (a machine shared with other work)
+            options.intra_op_num_threads = int(os.environ.get("OMP_NUM_THREADS") or 0) or os.cpu_count() or 1
             runner = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
             inputs = {i.name for i in runner.get_inputs()}
         else:
