@@ -96,3 +96,20 @@ def test_a_pronoun_is_no_actor_or_thing_two_claims_can_share(nlp):
     he_a, he_b = _frames(nlp, "He accepted the ferry plan."), _frames(nlp, "He rejected the ferry plan.")
     assert opposed_frames(he_a, he_b) == "" and stronger_frames(he_a, he_b) == ""
     assert opposed_frames(_frames(nlp, "Varne accepted the ferry plan."), _frames(nlp, "Varne rejected the ferry plan.")) != ""
+
+
+@pytest.mark.parametrize(
+    "doubted",
+    [
+        "Some parents don't believe the mayor closed the school.",
+        "Parents question whether the mayor closed the school.",
+        "The union doubts that the mayor closed the school.",
+        "The mayor's office denied that the mayor closed the school.",
+    ],
+)
+def test_a_clause_put_in_doubt_states_no_fact_to_contradict(nlp, doubted):
+    # what a claim doubts or denies is not what it states: no opposite of "did not close the school"
+    stated = _frames(nlp, "Witnesses say the mayor did not close the school.")
+    assert opposed_frames(_frames(nlp, doubted), stated) == ""
+    # while a clause it reports is stated (by its source) and opposes the denial
+    assert opposed_frames(_frames(nlp, "Police said the mayor closed the school."), stated) != ""

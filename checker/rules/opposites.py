@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
-NAME = "checker.opposites.v4"  # stored results depend on it: bump when a table or rule changes
+NAME = "checker.opposites.v5"  # stored results depend on it: bump when a table or rule changes
 
 # Verbs with an opposite: (family, polarity, lemmas). Two claims that give the same actor opposite
 # verbs of one family on the same thing contradict each other, whatever NLI makes of them
@@ -44,6 +44,9 @@ _WEAK_ADJECTIVES = {"willing", "ready", "prepared", "open"}
 # Raising and reporting verbs whose subject belongs to the verb they govern: "Norland is said not to
 # object" is Norland's frame of "object" (the hedge "is said to" is the hedge rules' business).
 _RAISING = {"say", "report", "believe", "expect", "think", "understand", "seem", "appear", "know"}
+# Verbs whose complement clause is put in doubt, not stated: "residents doubt / question that he had a
+# gun". A negated governing verb does the same ("don't believe he had a gun"), and so does "whether".
+_DOUBTING = {"doubt", "question", "dispute", "deny", "wonder", "ask", "challenge", "disbelieve"}
 _STRONG, _WEAK = 2, 1  # assertion strength of a frame: stated outright, or a weaker form of the stance
 # State adjectives after a copula ("remains closed"), as the verb of the table they belong to.
 _STATES = {"closed": "close", "shut": "shut", "open": "open", "reopened": "reopen"}
@@ -70,7 +73,8 @@ def predicate_frames(sent) -> list[Frame]:
     sign the deal"); verb is as written, with "not" when negated. A second verb of a conjunction
     shares the first one's subject. Under a raising or reporting verb ("is said to", "appears to") the
     governed verb is the frame, with the raising verb's subject. Verbs under a modal ("may reject") or
-    in "neither ... nor" state no fact and are skipped.
+    in "neither ... nor", and complement clauses put in doubt ("don't believe he had a gun", "question
+    whether", "denied that"), state no fact and are skipped.
 
     Example:
         >>> from checker.models.nlp import load_spacy
@@ -81,6 +85,8 @@ def predicate_frames(sent) -> list[Frame]:
     for verb in sent:
         if verb.pos_ not in ("VERB", "AUX") or verb.dep_ not in ("ROOT", "conj", "ccomp"):
             continue
+        if verb.dep_ == "ccomp" and _in_doubt(verb):
+            continue
         governed = None
         if verb.lemma_.lower() in _RAISING:  # "is said not to object": the frame is "object"'s
             governed = next((c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
@@ -88,6 +94,17 @@ def predicate_frames(sent) -> list[Frame]:
         if frame is not None:
             frames.append(frame)
     return frames
+
+
+def _in_doubt(clause) -> bool:
+    """A complement clause its governing verb does not assert: "some don't believe Gray had a gun",
+    "residents question whether he had a gun", "she denied that the plant closed"."""
+    head = clause.head
+    return (
+        head.lemma_.lower() in _DOUBTING
+        or any(c.dep_ == "neg" for c in head.children)
+        or any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in clause.children)
+    )
 
 
 def _frame(verb, subject_of) -> Frame | None:
