@@ -168,6 +168,7 @@ def _cluster_and_pair(cfg: CheckConfig, known: Known, ids: list[str], vecs: np.n
         stored.assign(b=position.loc[stored["claim_id"]].to_numpy()),
         cfg.pairs,
         every["frames"].tolist() if "frames" in every else None,
+        every["values"].tolist() if "values" in every else None,
     )
     selected = pairs.select_pairs(every, found, cfg.pairs)
     frame = pd.DataFrame({"claim_id": ids, "cluster_id": assigned})

@@ -107,7 +107,11 @@ def test_ages_are_compared_as_ages_only():
 @pytest.mark.parametrize(
     ("a", "b", "misspelt"),
     [("Duncan Rait", "Duncan Raite", True), ("Steve Witkoff", "Steve Witkof", True),
-     ("Sam Williams", "Tony Williams", False), ("Rahman", "Thompson", False), ("US", "United States", False)],
+     ("Sam Williams", "Tony Williams", False), ("Rahman", "Thompson", False), ("US", "United States", False),
+     # one slip: a letter changed, dropped or two swapped; not two transliterations of one name
+     ("Ilse Marenko", "Ilse Marenka", True), ("Ravi Kapoor", "Ravi Kpaoor", True), ("Marenka", "Ilse Marenko", True),
+     ("Ilse Marenko", "Olga Marenka", False), ("Marenko", "Ilse Marenko", False),
+     ("Tahir Abdulloev", "Takhir Abdullaev", False), ("Yevgeny Orlov", "Evgeniy Orlov", False)],
 )  # fmt: skip
 def test_misspelt_names(a, b, misspelt):
     from checker.rules.details import misspelt as is_misspelt

@@ -124,3 +124,23 @@ def test_frame_neighbours_per_claim_are_bounded_and_crowded_frames_skipped():
     per_claim = pd.concat([out["claim_a"], out["claim_b"]]).value_counts()
     assert len(out) <= 12 * 2 and per_claim.min() >= 2  # each keeps its 2 closest; linear in claims
     assert frame_neighbours([{"k"}] * 60, np.arange(60)).empty  # a key 60 claims share says nothing
+
+
+def test_claims_naming_one_person_in_two_spellings_one_slip_apart_are_paired():
+    # one entity across the corpus: "Ekervald" / "Ekerwald" whatever else the claims say; the same
+    # spelling, a name two letters away (a transliteration) and a short name pair nothing
+    def person(text):
+        return [{"kind": "name", "label": "PERSON", "text": text}]
+
+    values = [person("Minister Ekervald"), person("Ekerwald"), person("Ekervald"), person("Ekerwalt"),
+              person("Ekervalt Dunn"), person("Akerwild"), [{"kind": "name", "label": "GPE", "text": "Ekerwald"}],
+              person("Ivo Ise")]  # fmt: skip
+    vectors = np.eye(8, dtype=np.float32)
+    empty = pd.DataFrame({"a": pd.Series(dtype=int), "b": pd.Series(dtype=int), "similarity": pd.Series(dtype=float)})
+    found = candidates([f"text {i}" for i in range(8)], np.arange(8), lambda pos: vectors[pos], empty, values=values)
+    claims = pd.DataFrame({"claim_id": [f"k{i}" for i in range(8)], "article_id": [f"a{i}" for i in range(8)]})
+    pairs = select_pairs(claims, found, PairConfig(frame_neighbours=5))
+    assert sorted(map(tuple, pairs[["claim_a", "claim_b"]].values.tolist())) == [
+        ("k0", "k1"), ("k0", "k4"), ("k1", "k2"), ("k1", "k3"), ("k2", "k4"), ("k3", "k4"),
+    ]  # fmt: skip
+    assert select_pairs(claims, found, PairConfig(frame_neighbours=0)).empty

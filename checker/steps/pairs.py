@@ -6,7 +6,9 @@ Candidates are each claim's ``PairConfig.neighbours`` nearest claims by embeddin
 with it (the same named actor, predicate family and thing: checker.rules.opposites.predicate_frames).
 Frame neighbours are there because a headline "Norland Agrees to Quotas" and a body sentence
 "Norland, through its premier, is said not to object to the quotas as part of a wider deal" are far
-apart as wholes while stating one actor's stance on one thing.
+apart as wholes while stating one actor's stance on one thing. Claims naming a person in two
+spellings one slip apart ("Ekerwald" / "Ekervald") are frame candidates too, for the same reason:
+one entity across the corpus, whatever else the two claims say.
 
 Lexical neighbours are there because sentence embeddings put a claim and its negated restatement far
 apart: on data/demo, "The talks ended without any agreement on a prisoner exchange" has cosine 0.40 with
@@ -34,6 +36,7 @@ from tqdm.auto import tqdm
 
 from checker.config import PairConfig
 from checker.rules.attribution import REPORTING_VERBS
+from checker.rules.details import one_slip
 from checker.schemas import validate_frame
 
 PAIR_COLUMNS = ["claim_a", "claim_b", "article_a", "article_b", "similarity", "kind"]
@@ -125,6 +128,66 @@ def frame_neighbours(keys: Sequence[set[str]], new: np.ndarray, *, max_group: in
     )
 
 
+def name_words(values) -> set[str]:
+    """Words of four letters or more in the names of people one claim states (its ``values``), lower case.
+
+    Example:
+        >>> sorted(name_words([{"kind": "name", "label": "PERSON", "text": "Anna Ekervald"}]))
+        ['anna', 'ekervald']
+    """
+    return {
+        w
+        for v in values or ()
+        if v.get("kind") == "name" and v.get("label") == "PERSON"
+        for w in _WORD.findall(v["text"].lower())
+        if len(w) >= 4
+    }
+
+
+def name_neighbours(words: Sequence[set[str]], new: np.ndarray, *, max_group: int = 50) -> pd.DataFrame:
+    """Positional pairs (a, b) of claims naming a person in two spellings one slip apart
+    (checker.rules.details.one_slip: "Ekerwald" / "Ekervald"), a among ``new``, whatever their
+    embeddings: one entity across the corpus, so that the misspelling rule gets to compare them.
+
+    Spellings are matched through their one-letter deletions (as SymSpell does), so the search grows
+    with the number of distinct words, not with their square; a spelling more than ``max_group``
+    claims use is left out, as frame_neighbours does.
+    """
+    holders: dict[str, list[int]] = {}
+    for pos, ws in enumerate(words):
+        for w in ws:
+            holders.setdefault(w, []).append(pos)
+    by_deletion: dict[str, set[str]] = {}
+    for w in holders:
+        for d in {w} | {w[:i] + w[i + 1 :] for i in range(len(w))}:
+            by_deletion.setdefault(d, set()).add(w)
+    close = {
+        (x, y)
+        for group in by_deletion.values()
+        if len(group) > 1
+        for x in group
+        for y in group
+        if x != y and one_slip(x, y)
+    }
+    wanted = set(np.asarray(new, dtype=np.int64).tolist())
+    rows = {
+        (a, b)
+        for x, y in close
+        if len(holders[x]) <= max_group and len(holders[y]) <= max_group
+        for a in holders[x]
+        if a in wanted
+        for b in holders[y]
+        if b != a
+    }
+    ordered = sorted(rows)
+    return pd.DataFrame(
+        {
+            "a": np.array([r[0] for r in ordered], dtype=np.int64),
+            "b": np.array([r[1] for r in ordered], dtype=np.int64),
+        }
+    )
+
+
 def candidates(
     texts: Sequence[str],
     new: np.ndarray,
@@ -133,6 +196,7 @@ def candidates(
     stored: pd.DataFrame | None = None,
     config: PairConfig | None = None,
     frames: Sequence | None = None,
+    values: Sequence | None = None,
 ) -> pd.DataFrame:
     """Pair candidates of the new claims, as positions (a, b) over ``texts``, with their cosine.
 
@@ -144,6 +208,8 @@ def candidates(
         stored: stored neighbours of the new claims (a: row of ``new``; b: position in ``texts``;
             similarity); None when nothing is stored.
         frames: every claim's predicate frames, aligned with ``texts`` (None: no frame neighbours).
+        values: every claim's values (checker.rules.values), aligned with ``texts``: claims naming a
+            person in two spellings one slip apart are frame candidates too (None: none).
 
     TF-IDF weights are corpus-wide, so lexical neighbours are found over every text and the rows of
     new claims kept. The result is select_pairs' input.
@@ -163,6 +229,11 @@ def candidates(
         fa, fb = framed["a"].to_numpy(dtype=np.int64), framed["b"].to_numpy(dtype=np.int64)
         cosine = np.einsum("ij,ij->i", vectors(fa), vectors(fb)).astype(float) if len(fa) else np.zeros(0)
         parts.append(framed.assign(similarity=cosine, frame=True))
+    if values is not None and config.frame_neighbours > 0:
+        named = name_neighbours([name_words(v) for v in values], new)
+        na, nb = named["a"].to_numpy(dtype=np.int64), named["b"].to_numpy(dtype=np.int64)
+        cosine = np.einsum("ij,ij->i", vectors(na), vectors(nb)).astype(float) if len(na) else np.zeros(0)
+        parts.append(named.assign(similarity=cosine, frame=True))
     if stored is not None and len(stored):
         parts.append(stored.assign(a=new[stored["a"]])[["a", "b", "similarity"]])
     return pd.concat(parts, ignore_index=True).astype({"a": np.int64, "b": np.int64})
