@@ -31,7 +31,7 @@ import math
 import re
 from typing import Any
 
-NAME = "checker.values.v2"
+NAME = "checker.values.v3"
 
 NAME_LABELS = {"PERSON": "name", "ORG": "name", "NORP": "name", "EVENT": "name", "GPE": "place",
                "LOC": "place", "FAC": "place"}  # fmt: skip
@@ -142,7 +142,11 @@ def anchor(tokens: list) -> dict[str, str]:
     head = root.head
     while head.pos_ == "ADP" and head.head.i != head.i:  # "fell 60 metres from": the verb, not "from"
         head = head.head
-    while head.dep_ in ("compound", "appos") and head.head.i != head.i:  # "Englishman Robert Buckley"
+    # "Englishman Robert Buckley": up to the name; but a name in apposition is the holder
+    # ("Lopez and his brother Ivo Brandt, 24": the 24 is Brandt's, not Lopez's)
+    while head.dep_ in ("compound", "appos") and head.head.i != head.i:
+        if head.dep_ == "appos" and head.pos_ == "PROPN":
+            break
         head = head.head
     if head.pos_ in ("NOUN", "PROPN"):
         return {"anchor": head.lemma_.lower(), "holder": _entity_text(head)}
