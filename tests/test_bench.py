@@ -230,3 +230,31 @@ def test_fidelity_compares_forms_pair_by_pair():
     f = bench_speed.fidelity(moved, ref)
     assert f["label_agreement"] == 0.5 and f["max_abs_diff"] == 0.6
     assert f["mean_abs_diff"] == round(1.2 / 6, 4)
+
+
+def test_demo_compare_reads_a_contradictions_sides_from_its_pairs(tmp_path):
+    # two agreeing wordings that both contradict a third stand on one side of the card; a chain of
+    # contradictions that puts them on opposite sides breaks the agreement
+    from tools.bench.demo import compare
+
+    key = tmp_path / "expected.json"
+    key.write_text(json.dumps({"findings": [], "agreeing_pairs": [["swap 150 each", "each free 150"]]}))
+    texts = [
+        "They agreed to swap 150 each.",
+        "Both will each free 150.",
+        "Talks ended with no deal.",
+        "A deal was signed.",
+    ]
+    claims = pd.DataFrame({"claim_id": ["k1", "k2", "k3", "k4"], "text": texts})
+    articles = pd.DataFrame({"article_id": ["a1"], "source": ["s"], "text": [" ".join(texts)]})
+
+    def broken(contradictions):
+        pairs = pd.DataFrame(contradictions, columns=["claim_a", "claim_b"]).assign(relation="contradiction")
+        ids = sorted({i for pair in contradictions for i in pair})
+        card = {"kind": "contradiction", "claims": [{"claim_id": i} for i in ids]}
+        return compare([card], claims, pairs, articles, key)["broken_agreements"]
+
+    assert broken([("k1", "k3"), ("k2", "k3")]) == []
+    assert [b["why"] for b in broken([("k1", "k3"), ("k3", "k4"), ("k4", "k2")])] == [
+        "on opposite sides of a contradiction finding"
+    ]

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from checker.schemas import CONFLICT_KINDS as _KINDS
+from checker.steps.findings import DETAIL_KINDS
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 EXPECTED = DEMO / "expected.json"
@@ -92,11 +93,21 @@ def compare(
         if any((a, b) in contra_pairs for a in ids_a for b in ids_b):
             broken.append({"pair": [sub_a, sub_b], "why": "called a contradiction"})
         for f in findings:
-            # detail findings list every claim with the value it states: only opposite sides conflict
-            sides = {c["claim_id"]: c.get("value", c["claim_id"]) for c in f["claims"]}
-            if f["kind"] in CONFLICT_KINDS and any(
-                sides[a] != sides[b] for a in ids_a & sides.keys() for b in ids_b & sides.keys()
-            ):
+            if f["kind"] not in CONFLICT_KINDS:
+                continue
+            if f["kind"] in DETAIL_KINDS or "side" in f["claims"][0]:
+                # detail findings list each claim with the value it states, stronger claims their side
+                sides = {c["claim_id"]: c.get("value") or c.get("side") for c in f["claims"]}
+                both = [(a, b) for a in ids_a & sides.keys() for b in ids_b & sides.keys()]
+                opposite = any(sides[a] != sides[b] for a, b in both)
+            else:  # a contradiction's claims take sides by which of them the pairs call contradictions
+                camps = _camps([c["claim_id"] for c in f["claims"]], contra_pairs)
+                opposite = any(
+                    camps[a][0] == camps[b][0] and camps[a][1] != camps[b][1]
+                    for a in ids_a & camps.keys()
+                    for b in ids_b & camps.keys()
+                )
+            if opposite:
                 broken.append({"pair": [sub_a, sub_b], "why": f"on opposite sides of a {f['kind']} finding"})
     texts = " ".join(articles["text"])
     leftover = [s for s in expected.get("boilerplate_removed", []) if s in texts]
@@ -111,6 +122,23 @@ def compare(
         "boilerplate_left": leftover,
         "dropped_but_kept": kept,
     }
+
+
+def _camps(ids: list[str], contra_pairs: set[tuple[str, str]]) -> dict[str, tuple[str, int]]:
+    """Side of each claim of a contradiction card as (group, 0 or 1): claims the pairs call
+    contradictions are on opposite sides of their connected group (a 2-colouring)."""
+    side: dict[str, tuple[str, int]] = {}
+    for start in ids:
+        if start in side:
+            continue
+        side[start], todo = (start, 0), [start]
+        while todo:
+            x = todo.pop()
+            for y in ids:
+                if y not in side and (x, y) in contra_pairs:
+                    side[y] = (start, 1 - side[x][1])
+                    todo.append(y)
+    return side
 
 
 def compare_folder(out: Path, expected_path: Path = EXPECTED) -> dict:
