@@ -33,3 +33,11 @@ def _holder(nlp, text: str, value: str) -> dict:
 )
 def test_a_figure_belongs_to_the_person_it_describes(nlp, text, value, holder):
     assert _holder(nlp, text, value)["holder"] == holder
+
+
+def test_a_time_of_day_is_no_quantity():
+    # "(1100 GMT)" and "(1300 GMT)" are two clock times, not two figures of one thing
+    from checker.rules.values import extract_values
+
+    values = extract_values("Polls closed at 6 p.m. local time (1300 GMT) after 2,000 booths opened.")
+    assert [v["text"] for v in values if v["kind"] == "number"] == ["2,000 booths"]

@@ -31,7 +31,7 @@ import math
 import re
 from typing import Any
 
-NAME = "checker.values.v3"
+NAME = "checker.values.v4"
 
 NAME_LABELS = {"PERSON": "name", "ORG": "name", "NORP": "name", "EVENT": "name", "GPE": "place",
                "LOC": "place", "FAC": "place"}  # fmt: skip
@@ -51,6 +51,8 @@ _WORDS = ("one two three four five six seven eight nine ten eleven twelve thirte
           "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred "
           "dozen").split()  # fmt: skip
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + "|".join(_WORDS)
+# After a figure, a time zone or "local time" makes it a time of day ("(1100 GMT)"), not a quantity.
+_CLOCK = re.compile(r"\s*(?:GMT|UTC|[ECMP][SD]T|BST|CES?T|local time)\b")
 _NUMBER = re.compile(
     r"(?P<vague>dozens|scores|hundreds|thousands)\s+of\s+(?P<vnoun>[a-z]+)|"
     r"(?P<bound>at\s+least|more\s+than|over|nearly|almost|about|around|approximately|roughly|some|up\s+to|"
@@ -114,6 +116,8 @@ def extract_values(text: str, entities: list[tuple[str, int, int]] | None = None
     for m in _NUMBER.finditer(text):
         if _inside(m.start("num") if m.group("num") else m.start(), taken):
             continue
+        if _CLOCK.match(text, m.end()):
+            continue  # "1100 GMT", "4:00 p.m. local time": a time of day, not a quantity
         value = _number_value(m)
         if value:
             raw = m.group(0)[: m.end("glued") - m.start()] if m.group("glued") else m.group(0)

@@ -127,6 +127,12 @@ def evaluate(
             )
             if name == "heldout_handwritten":
                 res["hedge_strength"] = hedge_both_directions(frame, probs)
+            contra = frame[frame["label"] == "contradiction"]
+            if len(contra):  # contradiction holds both ways: is it seen both ways?
+                back = nli.predict(contra["hypothesis"].tolist(), contra["premise"].tolist())[LABELS]
+                ahead = probs.loc[(frame["label"] == "contradiction").to_numpy(), LABELS].to_numpy()
+                both = (ahead.argmax(1) == 2) & (back.to_numpy().argmax(1) == 2)
+                res["contradiction_both_ways"] = float(both.mean())
         results[name] = res
     return {"model": getattr(nli, "info", str(model)), "results": results}
 
@@ -148,6 +154,11 @@ def table(report: dict) -> str:
             extra.append(
                 f"- {name}: contradiction precision {100 * c['precision']:.1f} %, "
                 f"recall {100 * c['recall']:.1f} % ({c['n_gold']} gold)"
+            )
+        if "contradiction_both_ways" in r:
+            extra.append(
+                f"- {name}: gold contradictions called contradiction in both directions: "
+                f"{100 * r['contradiction_both_ways']:.1f} %"
             )
         if "hedge_strength" in r:
             h = r["hedge_strength"]
