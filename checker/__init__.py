@@ -13,7 +13,7 @@ from checker.errors import CheckerError, ConfigError, InputError, ModelLoadError
 from checker.models.nli import load_nli
 from checker.nightly.job import run_history, run_nightly
 from checker.pipeline import Checker, CheckResult, check
-from checker.steps.claims import extract_claims
+from checker.steps.claims import extract_claims, frame_table
 from checker.steps.ingest import read_articles
 
 __version__ = "0.1.0"
@@ -33,6 +33,7 @@ __all__ = [
     "__version__",
     "check",
     "extract_claims",
+    "frame_table",
     "load_nli",
     "read_articles",
     "run_history",

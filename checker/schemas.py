@@ -54,6 +54,20 @@ claims (checker.steps.claims.extract_claims):
     n_copies     int   after scoring: those of them that print the same words (shared wire copy: a
                        corroboration that is not independent)
 
+frame table (checker.steps.claims.frame_table(claims): one row per predicate frame, for notebooks):
+    claim_id, article_id  str
+    predicate    str   the predicate's family (the opposites table's, "consent", or the verb's lemma)
+    verb         str   the predicate as written ("did not object" is "not object")
+    polarity     int   +1 / -1 (a negated predicate of the table takes the other polarity)
+    strength     str   "stated" (outright) | "weak" (a weaker form of the stance: "did not object",
+                       "is open to", "is willing to consider")
+    agent        str   the subject's or passive agent's head, lower case ("~" a pronoun, "*" a
+                       collective such as "both sides", "" none)
+    patient      str   the head of what the predicate is done to or about ("quota")
+    time, place, quantities  str   the dates, places and figures the claim states, "; "-joined (from
+                       values; per claim, not per frame)
+    attribution, hedges      str   as in claims
+
 residue (generated-text residue found by checker.steps.claims.extract_claims; becomes findings):
     article_id, text, start, end, pattern
 
@@ -137,6 +151,8 @@ ARTICLE_SCORES = [
 ]
 CLAIM_STATUS = ["status", "n_sources", "n_copies"]
 RESIDUE = ["article_id", "text", "start", "end", "pattern"]
+FRAMES = ["claim_id", "article_id", "predicate", "verb", "polarity", "strength", "agent", "patient",
+          "time", "place", "quantities", "attribution", "hedges"]  # fmt: skip
 CLUSTERS = ["cluster_id", "n_claims", "n_articles", "representative", "status", "claim_ids"]
 PAIRS = [
     "claim_a",

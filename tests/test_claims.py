@@ -550,3 +550,18 @@ def test_title_claims_keep_article_order(nlp):
 
 def test_the_claims_key_changes_with_the_titles_rule():
     assert titles.NAME in claims_step.RULES  # stored articles keep their claims; new ones get titles
+
+
+def test_the_frame_table_names_each_predicates_roles(nlp):
+    # a notebook view of claims.frames and claims.values, in the field's terms
+    from checker.steps.claims import frame_table
+
+    text = "Norland did not object to the fishing quotas in Bergen on Monday, officials said."
+    claims, _ = extract_claims(pd.DataFrame({"article_id": ["a1"], "text": [text]}), nlp=nlp)
+    table = frame_table(claims)
+    row = table[table["predicate"] == "consent"].iloc[0]
+    assert (row["verb"], row["polarity"], row["strength"]) == ("not object", 1, "weak")
+    assert (row["agent"], row["patient"]) == ("norland", "quota")
+    assert "Bergen" in row["place"] and "Monday" in row["time"]
+    assert row["claim_id"] == claims["claim_id"].iloc[0]
+    assert frame_table(claims.assign(frames=[[]])).empty

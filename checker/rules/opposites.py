@@ -218,8 +218,8 @@ def opposed_frames(frames_a, frames_b) -> str:
     the same actor, a collective that includes the other's, or both with no actor given; and at least
     one states its stance outright ("did not agree" and "did not object" are compatible).
     """
-    for family, pol, actor, thing, verb, strength in map(_full, frames_a):
-        for family_b, pol_b, actor_b, thing_b, verb_b, strength_b in map(_full, frames_b):
+    for family, pol, actor, thing, verb, strength in map(full_frame, frames_a):
+        for family_b, pol_b, actor_b, thing_b, verb_b, strength_b in map(full_frame, frames_b):
             if (family == family_b and pol != pol_b and thing == thing_b and _same_actor(actor, actor_b)
                     and _STRONG in (strength, strength_b)):  # fmt: skip
                 return f"{verb} vs {verb_b} ({thing})"
@@ -240,8 +240,8 @@ def stronger_frames(frames_a, frames_b) -> str:
         ...                 [("consent", 1, "russia", "plan", "agreed", 2)])
         'b: agreed vs not object (plan)'
     """
-    for family, pol, actor, thing, verb, strength in map(_full, frames_a):
-        for family_b, pol_b, actor_b, thing_b, verb_b, strength_b in map(_full, frames_b):
+    for family, pol, actor, thing, verb, strength in map(full_frame, frames_a):
+        for family_b, pol_b, actor_b, thing_b, verb_b, strength_b in map(full_frame, frames_b):
             if (family in _FAMILIES and family == family_b and pol == pol_b and thing == thing_b
                     and actor not in ("", "*", _PRONOUN) and actor == actor_b and strength != strength_b):  # fmt: skip
                 strong, weak = (verb, verb_b) if strength > strength_b else (verb_b, verb)
@@ -256,7 +256,7 @@ def _same_actor(a: str, b: str) -> bool:
     return a == b or ("*" in (a, b) and "" not in (a, b))
 
 
-def _full(frame) -> Frame:
+def full_frame(frame) -> Frame:
     """A frame with its strength (frames stored before checker.opposites.v3 have none: outright)."""
     return (*frame, _STRONG) if len(frame) == 5 else tuple(frame)
 

@@ -45,12 +45,12 @@ from checker.config import ClaimConfig
 from checker.rules import attribution, hedges, opposites, residue, titles, values, worthiness
 from checker.rules.attribution import find_attribution, share_quote_speakers
 from checker.rules.hedges import find_hedges, hedge_score
-from checker.rules.opposites import predicate_frames
+from checker.rules.opposites import full_frame, predicate_frames
 from checker.rules.residue import _without, find_residue
 from checker.rules.titles import draft, sentence_case
 from checker.rules.values import anchor, extract_values
 from checker.rules.worthiness import is_check_worthy
-from checker.schemas import CLAIMS, RESIDUE, empty_frame, validate_frame
+from checker.schemas import CLAIMS, FRAMES, RESIDUE, empty_frame, validate_frame
 
 logger = logging.getLogger(__name__)
 
@@ -129,6 +129,38 @@ def extract_claims(
     res_rows = [(ids[i], texts[i][s:e], s, e, name) for i in range(len(texts)) for s, e, name in residue[i]]
     res = pd.DataFrame(res_rows, columns=RESIDUE) if res_rows else empty_frame(RESIDUE)
     return claims, res
+
+
+def frame_table(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims' predicate frames as a table in the field's terms, one row per frame (FRAMES).
+
+    A notebook view of the ``frames`` and ``values`` columns: predicate, its agent and patient,
+    polarity and assertion strength, with the claim's times, places and figures beside them. A claim
+    without a frame has no row. Raises SchemaError when claims lack claim_id, article_id or frames.
+
+    Example:
+        >>> claims = pd.DataFrame({"claim_id": ["k1"], "article_id": ["a1"],
+        ...     "frames": [[("consent", 1, "norland", "quota", "not object", 1)]], "values": [[]]})
+        >>> frame_table(claims)[["predicate", "verb", "strength", "agent", "patient"]].values.tolist()
+        [['consent', 'not object', 'weak', 'norland', 'quota']]
+    """
+    validate_frame(claims, ["claim_id", "article_id", "frames"], name="claims")
+    rows = []
+    for c in claims.itertuples(index=False):
+        stated = list(getattr(c, "values", None) or [])
+
+        def joined(kind: str, stated: list = stated) -> str:
+            return "; ".join(v["text"] for v in stated if v.get("kind") == kind)
+
+        for family, polarity, agent, patient, verb, strength in map(full_frame, c.frames or ()):
+            rows.append({
+                "claim_id": c.claim_id, "article_id": c.article_id, "predicate": family, "verb": verb,
+                "polarity": int(polarity), "strength": "stated" if strength == 2 else "weak",
+                "agent": agent, "patient": patient, "time": joined("date"), "place": joined("place"),
+                "quantities": joined("number"), "attribution": getattr(c, "attribution", "") or "",
+                "hedges": getattr(c, "hedges", "") or "",
+            })  # fmt: skip
+    return pd.DataFrame(rows, columns=FRAMES) if rows else empty_frame(FRAMES)
 
 
 def _paragraphs(text: str, limit: int) -> Iterator[tuple[int, int]]:
