@@ -258,3 +258,28 @@ def test_demo_compare_reads_a_contradictions_sides_from_its_pairs(tmp_path):
     assert [b["why"] for b in broken([("k1", "k3"), ("k3", "k4"), ("k4", "k2")])] == [
         "on opposite sides of a contradiction finding"
     ]
+
+
+def test_bench_names_lists_one_slip_spellings_across_articles(tmp_path):
+    from tools.bench.names import misspelt_pairs
+
+    (tmp_path / "clustering/ecbplus").mkdir(parents=True)
+    (tmp_path / "stance/fnc-1").mkdir(parents=True)
+    docs = [
+        {
+            "doc_id": "1_1",
+            "topic": 1,
+            "sentences": ["url", "Judge Anna Ekervald opened the trial on Monday ."],
+        },
+        {
+            "doc_id": "1_2",
+            "topic": 1,
+            "sentences": ["url", "Judge Anna Ekerwald opened the trial on Monday ."],
+        },
+    ]
+    (tmp_path / "clustering/ecbplus/ecbplus_docs.jsonl").write_text("\n".join(json.dumps(d) for d in docs))
+    pd.DataFrame({"Body ID": [1], "articleBody": ["Simon Hale met Simone Hale."]}).to_csv(
+        tmp_path / "stance/fnc-1/bodies.csv", index=False
+    )
+    _, found = misspelt_pairs(tmp_path)
+    assert [(f["a"], f["b"]) for f in found] == [("Anna Ekervald", "Anna Ekerwald")]
