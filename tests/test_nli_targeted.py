@@ -97,3 +97,21 @@ def test_held_out_evaluation_phrases_are_never_used(pairs):
     text = "\n".join(pairs["premise"]) + "\n" + "\n".join(pairs["hypothesis"])
     for phrase in HELD_OUT_PHRASES:
         assert phrase.lower() not in text.lower(), phrase
+
+
+def test_own_side_reports_entail_only_through_a_factive_verb(pairs):
+    own = pairs[pairs["group"].str.startswith("factive:s")]
+    to_plain = own[~own["hypothesis"].str.contains(r"claimed|said", regex=True)]
+    factive = to_plain["premise"].str.contains(r"confirmed|acknowledged|admitted", regex=True)
+    assert set(to_plain[factive]["label"]) == {"entailment", "contradiction"}
+    assert set(to_plain[~factive & (to_plain["premise"] != to_plain["hypothesis"])]["label"]) == {"neutral"}
+    # the form varies: no "that", the report after its content, "according to"
+    assert own["premise"].str.contains(r"^According to ", regex=True).any()
+    assert own["premise"].str.contains(r", [^,]+ (?:claimed|said)\.$", regex=True).any()
+    assert (~own["premise"].str.contains(" that ")).sum() > len(own) / 4
+
+
+def test_role_swaps_cover_sides_named_by_common_nouns(pairs):
+    swaps = pairs[pairs["category"] == "targeted_role_swap"]
+    common = swaps[swaps["premise"].str.startswith(tuple(g[0].upper() + g[1:] for g in targeted.GROUPS))]
+    assert len(common) and {"entailment", "contradiction"} <= set(common["label"])

@@ -16,7 +16,10 @@ controls that stop its surface cue from predicting the label on its own:
 - factive: "S confirmed / revealed / acknowledged that P" entails P (also when P changes tense,
   "had seized" / "seized") and contradicts not-P; "S claimed / alleged / said / denied that P" is
   neutral to P and to not-P. Controls: P alone does not entail "S confirmed that P" (neutral);
-  "S claimed that P" entails itself and "S said that P".
+  "S claimed that P" entails itself and "S said that P". Own-side reports vary the form: a side
+  reports what its own people did ("the army said its troops had ...", with or without "that", the
+  report after its content, "according to"), against a plain statement naming the doers another way
+  ("army troops ...").
 - format: the same fact in another format entails both ways ("magnitude 6" / "magnitude-6.0",
   "six" / "6", "12 km" / "12 kilometres", "5 miles" / "about 8 km", "3 May 2024" / "May 3, 2024",
   "$1.5 billion" / "US$1.5bn", "25 percent" / "a quarter"). Control: another number in the same
@@ -83,7 +86,15 @@ WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
          "twelve"]
 ORDINALS = [("first", "1st"), ("second", "2nd"), ("third", "3rd"), ("fourth", "4th"), ("fifth", "5th"),
             ("sixth", "6th"), ("seventh", "7th"), ("eighth", "8th"), ("ninth", "9th")]
-ENTITIES = {"P": PEOPLE, "K": COUNTRIES, "F": CLUBS, "Co": COMPANIES}
+# Sides named by a common noun phrase (lower case; _cap capitalises a sentence that starts with one).
+GROUPS = [
+    "the government", "the conservatives", "the Greens", "the centrist alliance",
+    "the governing party", "the liberal bloc", "the Social Democrats", "the farmers' party", "the nationalists",
+]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+ASSETS = ["insurance arm", "shipping unit", "stake in the port", "office tower in {T}", "software division",
+          "retail chain", "London offices", "majority stake in a paper mill", "logistics business"]
+ENTITIES = {"P": PEOPLE, "K": COUNTRIES, "F": CLUBS, "Co": COMPANIES, "G": GROUPS}
 # fmt: on
 
 
@@ -101,7 +112,8 @@ def _slots(rng: random.Random, kind: str) -> dict:
     x = rng.randint(1, 5)
     return dict(
         A=a, B=b, T=rng.choice(TOWNS), Co=rng.choice(COMPANIES), x=x, y=rng.randint(0, x - 1),
-        year=rng.randint(2015, 2031), n=rng.choice([2, 3, 4, 5, 8, 12, 40, 75, 120]),
+        year=rng.randint(2015, 2031), n=rng.choice([2, 3, 4, 5, 8, 12, 40, 75, 120]), day=rng.choice(DAYS),
+        asset=rng.choice(ASSETS).format(T=rng.choice(TOWNS)),
     )  # fmt: skip
 
 
@@ -140,6 +152,22 @@ ROLE_SWAP = [
     ("t17", False, "F", "{A} sent a young striker on loan to {B}.", "{A} loaned a young striker to {B}."),
     ("t18", False, "K", "{A} accused {B} of breaking the fishing agreement.",
      "{A} charged {B} with breaking the fishing agreement."),
+    # Sides named by common nouns, a weekday in the possessive, an object owned by the subject ("its").
+    ("t19", True, "G", "{A} defeated {B} in {day}'s vote on the new electoral law.",
+     "{A} beat {B} in {day}'s vote on the new electoral law."),
+    ("t20", True, "F", "{A} beat {B} {x}-{y} at home on {day}.", "{A} won {x}-{y} at home against {B} on {day}."),
+    ("t21", True, "G", "{A} outpolled {B} in {day}'s regional election in {T}.",
+     "{A} won more votes than {B} in {day}'s regional election in {T}."),
+    ("t22", True, "Co", "{A} took over {B} in a deal worth {n} million euros.",
+     "{A} acquired {B} in a deal worth {n} million euros."),
+    ("t23", True, "G", "{A} won {day}'s confidence vote against {B}.",
+     "{A} prevailed over {B} in {day}'s confidence vote."),
+    ("t24", False, "Co", "{A} sold its {asset} to {B}.", "{A} agreed to sell its {asset} to {B}."),
+    ("t25", False, "Co", "{A} bought the {asset} of {B} last year.", "{A} purchased the {asset} of {B} last year."),
+    ("t26", False, "G", "{A} blamed {B} for the collapse of {day}'s talks.",
+     "{A} held {B} responsible for the collapse of {day}'s talks."),
+    ("t27", False, "K", "{A} expelled two diplomats from {B} on {day}.",
+     "{A} ordered two diplomats from {B} to leave on {day}."),
 ]
 # fmt: on
 
@@ -151,7 +179,7 @@ def _role_swap_rows(rng: random.Random, per_template: int = 9) -> list[dict]:
         for _ in range(per_template):
             s = _slots(rng, kind)
             flip = s | {"A": s["B"], "B": s["A"]}
-            same, para_same, other, para_other = (t.format(**d) for d in (s, flip) for t in (text, para))
+            same, para_same, other, para_other = (_cap(t.format(**d)) for d in (s, flip) for t in (text, para))
             rows += [
                 _row(same, same, E, "role_swap", tid),
                 _row(same, para_same, E, "role_swap", tid),
@@ -377,6 +405,76 @@ def _factive_rows(rng: random.Random, per_template: int = 3) -> list[dict]:
 
 
 # --------------------------------------------------------------------------------------------
+# factive, own side: a side reports what its own people did ("... claimed their fighters had ..."),
+# with or without "that", the report before or after its content, and a hypothesis that names the
+# doers another way ("insurgent fighters"). One template per (side, action).
+# --------------------------------------------------------------------------------------------
+# fmt: off
+SIDES = {  # speakers, the doers as the speakers name them, the doers in a plain statement
+    "insurgents": (["insurgent commanders", "a spokesman for the insurgents", "the insurgents' leaders"],
+                   "their fighters", "insurgent fighters"),
+    "army": (["the army", "the defence ministry", "a military spokesman"], "its troops", "army troops"),
+    "police": (["the police chief of {T}", "police officials"], "officers", "police officers in {T}"),
+    "company": (["{Co}", "the chief executive of {Co}"], "its engineers", "engineers at {Co}"),
+    "union": (["union leaders", "the union's general secretary"], "members", "union members"),
+    "party": (["party officials", "the party's campaign chief"], "its candidate", "the party's candidate"),
+}
+OWN_ACTIONS = [  # side, past, participle, base, rest
+    ("insurgents", "took", "taken", "take", "control of the bridge at {T}"),
+    ("insurgents", "destroyed", "destroyed", "destroy", "two armoured vehicles near {T}"),
+    ("insurgents", "repelled", "repelled", "repel", "an attack on the ridge above {T}"),
+    ("army", "recaptured", "recaptured", "recapture", "the town of {T}"),
+    ("army", "intercepted", "intercepted", "intercept", "a convoy carrying weapons"),
+    ("army", "downed", "downed", "down", "three enemy drones over {T}"),
+    ("police", "arrested", "arrested", "arrest", "the leader of the smuggling ring"),
+    ("police", "found", "found", "find", "the missing paintings in a warehouse"),
+    ("company", "repaired", "repaired", "repair", "the leak at the {T} plant"),
+    ("company", "restored", "restored", "restore", "power to most homes in {T}"),
+    ("union", "voted", "voted", "vote", "to reject the pay offer"),
+    ("union", "approved", "approved", "approve", "the new contract by a wide margin"),
+    ("party", "won", "won", "win", "the by-election in {T}"),
+    ("party", "finished", "finished", "finish", "ahead of the mayor in {T}"),
+]
+OWN_FACTIVE = ["{S} confirmed{that} {p}", "{S} acknowledged{that} {p}", "{S} admitted{that} {p}",
+               "{p}, {S} confirmed"]
+OWN_NON_FACTIVE = ["{S} claimed{that} {p}", "{S} alleged{that} {p}", "{S} said{that} {p}", "{S} boasted{that} {p}",
+                   "{S} maintained{that} {p}", "{S} insisted{that} {p}", "{p}, {S} claimed", "{p}, {S} said",
+                   "According to {S}, {p}", "{S} have claimed{that} {p}"]
+# fmt: on
+
+
+def _own_side_rows(rng: random.Random, per_template: int = 4) -> list[dict]:
+    rows = []
+    for i, (side, past, pp, base, rest) in enumerate(OWN_ACTIONS):
+        tid, (speakers, own, plain_doers) = f"s{i + 1:02d}", SIDES[side]
+        for _ in range(per_template):
+            fill = dict(T=rng.choice(TOWNS), Co=rng.choice(COMPANIES))
+            speaker = rng.choice(speakers).format(**fill)
+            obj = rest.format(**fill)
+            doers = plain_doers.format(**fill)
+            fact = _cap(f"{doers} {past} {obj}.")
+            neg = _cap(f"{doers} did not {base} {obj}.")
+
+            def say(frame: str) -> str:
+                if frame.startswith("{S} have") and not speaker.endswith("s"):
+                    frame = frame.replace("have", "has")
+                who = doers if frame.startswith("{p}") else own  # no pronoun before its antecedent
+                p = rng.choice([f"{who} had {pp} {obj}", f"{who} {past} {obj}"])
+                that = rng.choice(["", " that"])
+                return _cap(frame.format(S=speaker, p=p, that=that)) + "."
+
+            for frame in rng.sample(OWN_FACTIVE, 2):
+                rows.append(_row(say(frame), fact, E, "factive", tid))
+            rows.append(_row(say(rng.choice(OWN_FACTIVE)), neg, C, "factive", tid))
+            for frame in rng.sample(OWN_NON_FACTIVE, 3):
+                rows.append(_row(say(frame), fact, N, "factive", tid))
+            rows.append(_row(say(rng.choice(OWN_NON_FACTIVE)), neg, N, "factive", tid))
+            claimed = say(OWN_NON_FACTIVE[0])
+            rows += [_row(claimed, claimed, E, "factive", tid), _row(fact, claimed, N, "factive", tid)]
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
 # format: (template id, sentence with {v}, writers of one value in different formats, other values)
 # --------------------------------------------------------------------------------------------
 def _money(x: float) -> list[str]:
@@ -495,7 +593,9 @@ def _bounds_rows(rng: random.Random) -> list[dict]:
 
 def make_targeted_pairs(seed: int = 13) -> pd.DataFrame:
     """All targeted pairs: premise, hypothesis, label, category, group, source ("targeted")."""
-    families = [_role_swap_rows, _converse_rows, _identity_rows, _factive_rows, _format_rows, _bounds_rows]
+    families = [
+        _role_swap_rows, _converse_rows, _identity_rows, _factive_rows, _own_side_rows, _format_rows, _bounds_rows
+    ]
     rows = [row for make in families for row in make(random.Random(f"{seed}:{make.__name__}"))]
     df = pd.DataFrame(rows).drop_duplicates(["premise", "hypothesis"]).reset_index(drop=True)
     return df.assign(source="targeted")

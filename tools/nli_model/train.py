@@ -55,6 +55,9 @@ TRAIN_SETS = {
 }
 
 
+GENERATED = ("synthetic", "handwritten", "targeted")  # sources written by the team, not train-ok sets
+
+
 def build_data(cfg: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
     """Return (train, calib, heldout, dropped) with premise, hypothesis, label, source, category.
 
@@ -107,9 +110,18 @@ def build_data(cfg: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dic
         "repeats": pool[repeated].groupby("source").size().to_dict(),
     }
     pool = pool[~evaluation & ~repeated].reset_index(drop=True)
-    three_way = pool[pool["label"].isin(LABELS)]
-    calib = three_way.sample(frac=cfg["calib_fraction"], random_state=cfg["seed"])
-    train = pool.drop(calib.index)
+    if cfg.get("calib_from"):  # continued training: the earlier run's calibration pairs stay unseen
+        calib = pd.read_json(cfg["calib_from"], lines=True)
+        keys = set(zip(calib["premise"], calib["hypothesis"], strict=True))
+        train = pool[[k not in keys for k in zip(pool["premise"], pool["hypothesis"], strict=True)]]
+    else:
+        three_way = pool[pool["label"].isin(LABELS)]
+        calib = three_way.sample(frac=cfg["calib_fraction"], random_state=cfg["seed"])
+        train = pool.drop(calib.index)
+    if cfg.get("real_fraction", 1.0) < 1.0:  # replay a share of each real set; keep every generated pair
+        real = ~train["source"].isin(GENERATED)
+        replay = train[real].groupby("source").sample(frac=cfg["real_fraction"], random_state=cfg["seed"])
+        train = pd.concat([replay, train[~real]])
     symmetric = cfg.get("symmetric_contradictions", False)
     if symmetric:  # contradiction holds both ways: train on both (true: every source; or a list)
         contra = train[train["label"] == "contradiction"]
