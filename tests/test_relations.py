@@ -80,14 +80,20 @@ def test_a_flat_claim_against_its_hedged_version_is_stronger_never_a_contradicti
     assert label_relations(pairs, RelationConfig(), claims)["relation"].item() == "b_stronger"
 
 
-def test_opposite_verbs_make_a_contradiction_unless_both_directions_entail():
-    opposed = "accepted vs rejected (proposal)"
+def test_opposite_verbs_make_a_contradiction_unless_both_directions_entail_as_one_fact():
+    opposed = "reopened vs remains closed (bridge)"
     frame = pd.DataFrame(
-        [_pair(0.1, 0.1, opposed=opposed), _pair(0.9, 0.8, opposed=opposed), _pair(0.1, 0.1, opposed="")]
+        [
+            _pair(0.1, 0.1, opposed=opposed),
+            _pair(0.73, 0.68, opposed=opposed),  # middling entailment: the frame rule decides
+            _pair(0.95, 0.92, opposed=opposed),  # both ways past same_fact_threshold: a wrong frame
+            _pair(0.1, 0.1, opposed=""),
+        ]
     )
-    assert label_relations(frame)["relation"].tolist() == ["contradiction", "equivalent", "related"]
+    relations = label_relations(frame)["relation"].tolist()
+    assert relations == ["contradiction", "contradiction", "equivalent", "related"]
     off = label_relations(frame, RelationConfig(opposite_verbs=False))["relation"].tolist()
-    assert off == ["related", "equivalent", "related"]
+    assert off == ["related", "equivalent", "equivalent", "related"]
 
 
 def test_label_relations_does_not_mutate_input():

@@ -43,7 +43,7 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None,
 
     Two rules on the claims' predicate frames (``opposed``, ``stronger``: checker.steps.score.pair_rules)
     decide before NLI does: opposite verbs for one actor and thing are a contradiction (unless NLI finds
-    the claims equivalent), and one stance stated outright against its weaker form ("agreed to" vs "did
+    both directions entailed at ``same_fact_threshold``: a frame rule is surer than a middling NLI score), and one stance stated outright against its weaker form ("agreed to" vs "did
     not object to") is a one-way relation, whatever NLI makes of the pair.
     """
     config = config or RelationConfig()
@@ -51,7 +51,7 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None,
     out["opposed"] = out["opposed"].fillna("").astype(str) if "opposed" in out else ""
     e_ab, e_ba = out["p_entail_ab"].to_numpy(), out["p_entail_ba"].to_numpy()
     c_ab, c_ba = out["p_contra_ab"].to_numpy(), out["p_contra_ba"].to_numpy()
-    t, m = config.entail_threshold, config.strength_margin
+    t, m, same = config.entail_threshold, config.strength_margin, config.same_fact_threshold
     if config.contra_combine == "one_way":
         # a small model often sees a contradiction in one direction only; the other must not entail
         contra = (np.maximum(c_ab, c_ba) >= config.contra_threshold) & (np.maximum(e_ab, e_ba) < t)
@@ -91,7 +91,7 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None,
             hedged & (h_b < h_a),
             grown_a,  # a is b with a word or two added
             grown_b,
-            opposed & ~((e_ab >= t) & (e_ba >= t)),
+            opposed & ~((e_ab >= same) & (e_ba >= same)),
             np.char.startswith(stronger.astype(str), "a:"),
             np.char.startswith(stronger.astype(str), "b:"),
             contra & negated,
