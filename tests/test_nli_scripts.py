@@ -225,3 +225,27 @@ def test_taxinli_keeps_the_matched_genres_only(tmp_path):
 
 def test_norm_text_matches_a_pair_across_tokenisation_and_case():
     assert nli_data.norm_text("Boeing 's jet , sold .") == nli_data.norm_text("boeing's jet, sold")
+
+
+def test_replay_keeps_every_generated_pair_and_a_share_of_each_real_set():
+    from tools.nli_model.train import replay
+
+    frame = pd.DataFrame(
+        {
+            "premise": [f"p{i}" for i in range(300)],
+            "hypothesis": "h",
+            "source": ["snli_train"] * 200 + ["fm2"] * 60 + ["targeted"] * 40,
+        }
+    )
+    kept = replay(frame, 0.25, seed=13)
+    assert kept["source"].value_counts().to_dict() == {"snli_train": 50, "targeted": 40, "fm2": 15}
+    assert replay(frame, 1.0, seed=13) is frame
+    assert replay(frame, 0.25, seed=13).equals(kept)  # the same draw for a seed
+
+
+def test_calibration_pairs_of_an_earlier_run_are_never_trained_on():
+    from tools.nli_model.train import without_pairs
+
+    pool = pd.DataFrame({"premise": ["a", "a", "b"], "hypothesis": ["x", "y", "x"]})
+    taken = pd.DataFrame({"premise": ["a"], "hypothesis": ["y"]})
+    assert without_pairs(pool, taken)[["premise", "hypothesis"]].values.tolist() == [["a", "x"], ["b", "x"]]

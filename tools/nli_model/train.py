@@ -112,16 +112,12 @@ def build_data(cfg: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dic
     pool = pool[~evaluation & ~repeated].reset_index(drop=True)
     if cfg.get("calib_from"):  # continued training: the earlier run's calibration pairs stay unseen
         calib = pd.read_json(cfg["calib_from"], lines=True)
-        keys = set(zip(calib["premise"], calib["hypothesis"], strict=True))
-        train = pool[[k not in keys for k in zip(pool["premise"], pool["hypothesis"], strict=True)]]
+        train = without_pairs(pool, calib)
     else:
         three_way = pool[pool["label"].isin(LABELS)]
         calib = three_way.sample(frac=cfg["calib_fraction"], random_state=cfg["seed"])
         train = pool.drop(calib.index)
-    if cfg.get("real_fraction", 1.0) < 1.0:  # replay a share of each real set; keep every generated pair
-        real = ~train["source"].isin(GENERATED)
-        replay = train[real].groupby("source").sample(frac=cfg["real_fraction"], random_state=cfg["seed"])
-        train = pd.concat([replay, train[~real]])
+    train = replay(train, cfg.get("real_fraction", 1.0), cfg["seed"])
     symmetric = cfg.get("symmetric_contradictions", False)
     if symmetric:  # contradiction holds both ways: train on both (true: every source; or a list)
         contra = train[train["label"] == "contradiction"]
@@ -131,6 +127,23 @@ def build_data(cfg: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dic
         train = pd.concat([train, flipped], ignore_index=True).drop_duplicates(["premise", "hypothesis"])
     train = train.sample(frac=1.0, random_state=cfg["seed"])
     return train.reset_index(drop=True), calib.reset_index(drop=True), heldout.reset_index(drop=True), dropped
+
+
+def without_pairs(pool: pd.DataFrame, taken: pd.DataFrame) -> pd.DataFrame:
+    """``pool`` less every row whose (premise, hypothesis) is a row of ``taken``."""
+    keys = set(zip(taken["premise"], taken["hypothesis"], strict=True))
+    return pool[[k not in keys for k in zip(pool["premise"], pool["hypothesis"], strict=True)]]
+
+
+def replay(train: pd.DataFrame, fraction: float, seed: int) -> pd.DataFrame:
+    """Every generated pair (GENERATED sources) and ``fraction`` of each other source's pairs, drawn
+    per source so every set keeps its share: continued training rehearses the real sets it learnt
+    from while it learns the new generated pairs."""
+    if fraction >= 1.0:
+        return train
+    real = ~train["source"].isin(GENERATED)
+    kept = train[real].groupby("source").sample(frac=fraction, random_state=seed)
+    return pd.concat([kept, train[~real]])
 
 
 def nli_loss(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
