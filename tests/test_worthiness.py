@@ -36,3 +36,21 @@ def test_commentary_that_states_nothing_checkable_is_no_claim(nlp, text):
 )
 def test_facts_after_a_summing_up_opener_or_a_reported_judgement_stay_claims(nlp, text):
     assert is_check_worthy(nlp(text)[:]) == (True, "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Northern Wire contributed to this report.",
+        "Staff writers Ana Lopes and Jon Kerr contributed reporting to this story.",
+        "This article originally appeared in the Valdora Herald.",
+        "The story was first published on Tidewater Wire.",
+    ],
+)
+def test_credit_lines_are_boilerplate(nlp, text):
+    assert is_check_worthy(nlp(text)[:]) == (False, "boilerplate")
+
+
+def test_a_sentence_about_a_publication_is_still_a_claim(nlp):
+    text = "The report was published on Monday by the Harbour Audit Office."
+    assert is_check_worthy(nlp(text)[:]) == (True, "")

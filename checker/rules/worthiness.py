@@ -47,7 +47,11 @@ _BOILERPLATE = re.compile(
     r"^\W*(?:(?:Additional )?(?:Reporting|Writing|Editing) by\b"  # wire-service credit lines
     r"|Copyright\b|©|(?:Advertisement|Related|Read more|Photo|Image|Video|Credit)\s*(?:[:|]|$)"
     r"|(?:Last )?(?:Updated|Published)\s*:?\s*\d)"
-    r"|\bAll rights reserved\b",
+    r"|\bAll rights reserved\b"
+    # credit lines: who else wrote or first ran the story ("X contributed to this report")
+    r"|\bcontributed (?:reporting )?to this (?:report|story|article)\b"
+    r"|^\W*(?:This|The) (?:article|story|report|piece) (?:was )?(?:originally|first) (?:appeared|published|ran)\b"
+    r"|^\W*This (?:article|story|piece) (?:appeared|ran) (?:at|in|on)\b",
     re.IGNORECASE,
 )
 
