@@ -253,14 +253,17 @@ def _key(name: str) -> str:
 
 
 def _acronym(short: str, long: str) -> bool:
-    """ "nato" is the initials of "north atlantic treaty organization" (small words may be skipped)."""
+    """ "nato" is the initials of "north atlantic treaty organization" (small words may be skipped),
+    or starts with the initials of its first two words, the long name being a short form of what the
+    acronym stands for: "isis" / "islamic state" (of Iraq and Syria), "isil" / "islamic state group"."""
     letters = short.replace(" ", "")
     if not (2 <= len(letters) <= 6) or " " not in long:
         return False
     words = long.split()
     every = "".join(w[0] for w in words)
     content = "".join(w[0] for w in words if w not in {"of", "the", "and", "for", "in", "on", "de"})
-    return letters in (every, content)
+    prefix = len(letters) >= 3 and len(content) >= 2 and letters.startswith(content[:2])
+    return letters in (every, content) or prefix
 
 
 def _derived(a: str, b: str) -> bool:
