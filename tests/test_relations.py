@@ -42,7 +42,7 @@ def test_label_relations(probs, relation):
 
 
 def test_a_strong_one_way_contradiction_is_not_averaged_away():
-    one_sided = pd.DataFrame([_pair(0.05, 0.05, c_ab=0.92, c_ba=0.1)])
+    one_sided = pd.DataFrame([_pair(0.05, 0.05, c_ab=0.96, c_ba=0.1)])
     assert label_relations(one_sided, RelationConfig(contra_combine="mean"))["relation"].item() == "related"
     assert label_relations(one_sided)["relation"].item() == "contradiction"  # default: one_way
 
@@ -155,7 +155,7 @@ def world():
                 ],
             ),
             _pair(
-                0.05, 0.05, c_ab=0.92, c_ba=0.6, claim_a="k6", claim_b="k7", article_a="a3", article_b="a1"
+                0.05, 0.05, c_ab=0.95, c_ba=0.6, claim_a="k6", claim_b="k7", article_a="a3", article_b="a1"
             ),
         ]
     )
@@ -169,8 +169,8 @@ def test_pair_findings_explain_stronger_claim_and_city(world):
     # Juneau vs Anchorage is a contradiction too, but reported once, as the more specific detail finding
     assert kinds == ["contradiction", "place_mismatch", "stronger_claim"]
     contradiction = next(f for f in found if f["kind"] == "contradiction")
-    assert contradiction["ids"] == ["k6", "k7"] and contradiction["score"] == pytest.approx(0.92)
-    assert "0.92 a→b" in contradiction["why"]
+    assert contradiction["ids"] == ["k6", "k7"] and contradiction["score"] == pytest.approx(0.95)
+    assert "0.95 a→b" in contradiction["why"]
     stronger = next(f for f in found if f["kind"] == "stronger_claim")
     assert stronger["ids"] == ["k2", "k1"]  # the strong claim first
     assert "Baltic states more than North supports" in stronger["explanation"]
