@@ -1,20 +1,22 @@
 """Conflict findings on unrelated and loosely related real articles: every one listed, to be judged.
 
     python -m tools.bench.alarms                      # 300 FNC-1 bodies, the bundled NLI model
-    python -m tools.bench.alarms --nli work/nli/v1    # another model, on the same bodies
+    python -m tools.bench.alarms --nli work/nli/v1 --contra-threshold 0.9   # another model and threshold
 
 FNC-1 article bodies (../shared/data/stance/fnc-1/bodies.csv) come from many stories, several
 articles each, so most claim pairs the checker scores are about different people or moments. Each
 body is its own outlet. The script checks ``--n`` bodies drawn with a fixed seed and writes, per
 finding kind, the count, and for NLI-made contradictions how many remain at stricter one-way
-thresholds (read from the finding's ``why``), then every conflict finding with its evidence, for a
-reader to judge. It gives no precision by itself: the judging is by hand (docs/benchmarks.md).
+thresholds (read from the finding's ``why``; only thresholds at or above the run's
+``contra_threshold`` mean anything), then every conflict finding with its evidence, for a reader to
+judge. It gives no precision by itself: the judging is by hand (docs/benchmarks.md).
 Writes alarms.json and alarms.md to --out (default docs/bench/alarms/).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 import sys
 from pathlib import Path
@@ -45,13 +47,20 @@ def nli_contradiction(why: str) -> float | None:
 
 def run(args: argparse.Namespace) -> dict:
     from checker import Checker
+    from checker.config import CheckConfig
 
-    result = Checker(nli=args.nli, embedder=args.embedder).check(bodies(args.data, args.n, args.seed))
+    config = CheckConfig()
+    if args.contra_threshold is not None:
+        config = dataclasses.replace(
+            config, relations=dataclasses.replace(config.relations, contra_threshold=args.contra_threshold)
+        )
+    result = Checker(config, nli=args.nli, embedder=args.embedder).check(bodies(args.data, args.n, args.seed))
     found = result.findings[result.findings["kind"].isin(CONFLICT_KINDS)]
     scores = [nli_contradiction(w) for w in found["why"]]
     nli_made = [s for s in scores if s is not None]
     return {
         **bc.run_record("tools.bench.alarms", args.argv),
+        "contra_threshold": config.relations.contra_threshold,
         "articles": len(result.articles),
         "claims": len(result.claims),
         "pairs": len(result.pairs),
@@ -63,9 +72,13 @@ def run(args: argparse.Namespace) -> dict:
 
 def to_markdown(report: dict) -> str:
     lines = ["# Conflict findings on FNC-1 bodies", "", bc.record_markdown(report), ""]
+    lines += [f"- contradiction threshold (one way): {report['contra_threshold']}"]
     lines += [f"- articles {report['articles']}, claims {report['claims']}, pairs {report['pairs']}"]
     lines += [f"- findings per kind: {report['kinds']}"]
-    lines += [f"- NLI-made contradictions with one direction at or above t: {report['nli_contradictions_at']}", ""]
+    lines += [
+        f"- NLI-made contradictions with one direction at or above t: {report['nli_contradictions_at']}",
+        "",
+    ]
     lines += [f"- **{f['kind']}** ({f['why']}): {f['explanation']}" for f in report["findings"]]
     return "\n".join(lines)
 
@@ -75,6 +88,12 @@ def main(argv: list[str] | None = None) -> dict:
     bc.add_common_args(parser)
     parser.add_argument("--n", type=int, default=300, help="number of FNC-1 bodies")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--contra-threshold",
+        type=float,
+        default=None,
+        help="RelationConfig.contra_threshold (default: the shipped one)",
+    )
     args = parser.parse_args(argv)
     args.argv = list(argv) if argv is not None else sys.argv[1:]
     if args.out == bc.DEFAULT_OUT:
