@@ -50,7 +50,8 @@ _BOILERPLATE = re.compile(
     r"|\bAll rights reserved\b"
     # credit lines: who else wrote or first ran the story ("X contributed to this report")
     r"|\bcontributed (?:reporting )?to this (?:report|story|article)\b"
-    r"|^\W*(?:This|The) (?:article|story|report|piece) (?:was )?(?:originally|first) (?:appeared|published|ran)\b"
+    r"|^\W*(?:This|The) (?:article|story|report|piece) (?:was )?(?:originally|first) "
+    r"(?:appeared|published|ran)\b"
     r"|^\W*This (?:article|story|piece) (?:appeared|ran) (?:at|in|on)\b",
     re.IGNORECASE,
 )

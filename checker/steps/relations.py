@@ -43,8 +43,9 @@ def label_relations(pairs: pd.DataFrame, config: RelationConfig | None = None,
 
     Two rules on the claims' predicate frames (``opposed``, ``stronger``: checker.steps.score.pair_rules)
     decide before NLI does: opposite verbs for one actor and thing are a contradiction (unless NLI finds
-    both directions entailed at ``same_fact_threshold``: a frame rule is surer than a middling NLI score), and one stance stated outright against its weaker form ("agreed to" vs "did
-    not object to") is a one-way relation, whatever NLI makes of the pair.
+    both directions entailed at ``same_fact_threshold``: a frame rule is surer than a middling NLI
+    score), and one stance stated outright against its weaker form ("agreed to" vs "did not object
+    to") is a one-way relation, whatever NLI makes of the pair.
     """
     config = config or RelationConfig()
     out = pairs.copy()

@@ -89,7 +89,8 @@ ORDINALS = [("first", "1st"), ("second", "2nd"), ("third", "3rd"), ("fourth", "4
 # Sides named by a common noun phrase (lower case; _cap capitalises a sentence that starts with one).
 GROUPS = [
     "the government", "the conservatives", "the Greens", "the centrist alliance",
-    "the governing party", "the liberal bloc", "the Social Democrats", "the farmers' party", "the nationalists",
+    "the governing party", "the liberal bloc", "the Social Democrats", "the farmers' party",
+    "the nationalists",
 ]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 ASSETS = ["insurance arm", "shipping unit", "stake in the port", "office tower in {T}", "software division",
@@ -155,7 +156,8 @@ ROLE_SWAP = [
     # Sides named by common nouns, a weekday in the possessive, an object owned by the subject ("its").
     ("t19", True, "G", "{A} defeated {B} in {day}'s vote on the new electoral law.",
      "{A} beat {B} in {day}'s vote on the new electoral law."),
-    ("t20", True, "F", "{A} beat {B} {x}-{y} at home on {day}.", "{A} won {x}-{y} at home against {B} on {day}."),
+    ("t20", True, "F", "{A} beat {B} {x}-{y} at home on {day}.",
+     "{A} won {x}-{y} at home against {B} on {day}."),
     ("t21", True, "G", "{A} outpolled {B} in {day}'s regional election in {T}.",
      "{A} won more votes than {B} in {day}'s regional election in {T}."),
     ("t22", True, "Co", "{A} took over {B} in a deal worth {n} million euros.",
@@ -163,7 +165,8 @@ ROLE_SWAP = [
     ("t23", True, "G", "{A} won {day}'s confidence vote against {B}.",
      "{A} prevailed over {B} in {day}'s confidence vote."),
     ("t24", False, "Co", "{A} sold its {asset} to {B}.", "{A} agreed to sell its {asset} to {B}."),
-    ("t25", False, "Co", "{A} bought the {asset} of {B} last year.", "{A} purchased the {asset} of {B} last year."),
+    ("t25", False, "Co", "{A} bought the {asset} of {B} last year.",
+     "{A} purchased the {asset} of {B} last year."),
     ("t26", False, "G", "{A} blamed {B} for the collapse of {day}'s talks.",
      "{A} held {B} responsible for the collapse of {day}'s talks."),
     ("t27", False, "K", "{A} expelled two diplomats from {B} on {day}.",
@@ -179,7 +182,8 @@ def _role_swap_rows(rng: random.Random, per_template: int = 9) -> list[dict]:
         for _ in range(per_template):
             s = _slots(rng, kind)
             flip = s | {"A": s["B"], "B": s["A"]}
-            same, para_same, other, para_other = (_cap(t.format(**d)) for d in (s, flip) for t in (text, para))
+            filled = (_cap(t.format(**d)) for d in (s, flip) for t in (text, para))
+            same, para_same, other, para_other = filled
             rows += [
                 _row(same, same, E, "role_swap", tid),
                 _row(same, para_same, E, "role_swap", tid),
@@ -437,7 +441,8 @@ OWN_ACTIONS = [  # side, past, participle, base, rest
 ]
 OWN_FACTIVE = ["{S} confirmed{that} {p}", "{S} acknowledged{that} {p}", "{S} admitted{that} {p}",
                "{p}, {S} confirmed"]
-OWN_NON_FACTIVE = ["{S} claimed{that} {p}", "{S} alleged{that} {p}", "{S} said{that} {p}", "{S} boasted{that} {p}",
+OWN_NON_FACTIVE = ["{S} claimed{that} {p}", "{S} alleged{that} {p}", "{S} said{that} {p}",
+                   "{S} boasted{that} {p}",
                    "{S} maintained{that} {p}", "{S} insisted{that} {p}", "{p}, {S} claimed", "{p}, {S} said",
                    "According to {S}, {p}", "{S} have claimed{that} {p}"]
 # fmt: on
@@ -593,9 +598,8 @@ def _bounds_rows(rng: random.Random) -> list[dict]:
 
 def make_targeted_pairs(seed: int = 13) -> pd.DataFrame:
     """All targeted pairs: premise, hypothesis, label, category, group, source ("targeted")."""
-    families = [
-        _role_swap_rows, _converse_rows, _identity_rows, _factive_rows, _own_side_rows, _format_rows, _bounds_rows
-    ]
+    families = [_role_swap_rows, _converse_rows, _identity_rows, _factive_rows, _own_side_rows]
+    families += [_format_rows, _bounds_rows]
     rows = [row for make in families for row in make(random.Random(f"{seed}:{make.__name__}"))]
     df = pd.DataFrame(rows).drop_duplicates(["premise", "hypothesis"]).reset_index(drop=True)
     return df.assign(source="targeted")
