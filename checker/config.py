@@ -175,8 +175,8 @@ class RelationConfig(_Section):
     entail_threshold: float = 0.55
     # "one_way" was chosen on the dev half of the real-news benchmark (tools/bench/findings.py;
     # docs/benchmarks.md), where "mean" at 0.7 gave only false alarms. 0.93 for NLI v2.1, whose
-    # contradiction scores are sharper: on 300 FNC-1 bodies it then gives as many contradiction findings
-    # as v1 did at 0.9 (18; at 0.9 v2.1 gave 29), of which 2 are right against none (docs/benchmarks.md).
+    # contradiction scores are sharper: on 300 FNC-1 bodies (tools/bench/alarms.py) it then gives 15
+    # contradiction findings, 1 right, where v1 at 0.9 gave 18, none right (v2.1 at 0.9: 29, about 4 right).
     contra_threshold: float = 0.93
     contra_combine: Literal["mean", "max", "one_way"] = "one_way"
     # An NLI-made contradiction also needs one claim to hold a denying or reversing word the other lacks
