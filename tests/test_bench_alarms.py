@@ -19,6 +19,15 @@ def test_each_body_is_its_own_outlet(tmp_path):
 
 
 def test_the_larger_one_way_score_of_an_nli_contradiction():
-    why = "NLI contradiction 0.21 a→b, 0.94 b→a; entailment 0.02 / 0.03"
-    assert alarms.nli_contradiction(why) == 0.94
-    assert alarms.nli_contradiction("rule opposite verbs: reopened vs remains closed (bridge)") is None
+    found = pd.DataFrame(
+        {
+            "kind": ["contradiction", "contradiction", "stronger_claim"],
+            "score": [0.94, 1.0, 0.5],
+            "why": [
+                "NLI contradiction 0.21 a→b, 0.94 b→a; entailment 0.02 / 0.03",
+                "rule opposite verbs: reopened vs remains closed (bridge)",
+                "NLI entailment 0.80 stronger→weaker, 0.30 back; hedged: no",
+            ],
+        }
+    )
+    assert alarms.nli_contradiction_scores(found) == [0.94]

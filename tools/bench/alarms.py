@@ -7,7 +7,7 @@ FNC-1 article bodies (../shared/data/stance/fnc-1/bodies.csv) come from many sto
 articles each, so most claim pairs the checker scores are about different people or moments. Each
 body is its own outlet. The script checks ``--n`` bodies drawn with a fixed seed and writes, per
 finding kind, the count, and for NLI-made contradictions how many remain at stricter one-way
-thresholds (read from the finding's ``why``; only thresholds at or above the run's
+thresholds (from the findings' scores; only thresholds at or above the run's
 ``contra_threshold`` mean anything), then every conflict finding with its evidence, for a reader to
 judge. It gives no precision by itself: the judging is by hand (docs/benchmarks.md).
 Writes alarms.json and alarms.md to --out (default docs/bench/alarms/).
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import re
 import sys
 from pathlib import Path
 
@@ -29,7 +28,6 @@ CONFLICT_KINDS = (
     "contradiction", "intra_article_conflict", "stronger_claim", "entity_mismatch", "place_mismatch",
     "number_mismatch", "date_mismatch",
 )  # fmt: skip
-_NLI_CONTRA = re.compile(r"NLI contradiction ([\d.]+) a→b, ([\d.]+) b→a")
 
 
 def bodies(data: Path, n: int, seed: int) -> pd.DataFrame:
@@ -39,10 +37,12 @@ def bodies(data: Path, n: int, seed: int) -> pd.DataFrame:
     return pd.DataFrame({"article_id": ids, "source": ids, "text": frame["articleBody"].to_numpy()})
 
 
-def nli_contradiction(why: str) -> float | None:
-    """The larger one-way contradiction probability of an NLI-made contradiction's ``why``, else None."""
-    m = _NLI_CONTRA.search(why)
-    return max(float(m.group(1)), float(m.group(2))) if m else None
+def nli_contradiction_scores(found: pd.DataFrame) -> list[float]:
+    """The score of each NLI-made contradiction finding (its larger one-way contradiction
+    probability, checker.steps.findings); rule-made ones (``why`` "rule …") are left out."""
+    contra = found[found["kind"].isin(["contradiction", "intra_article_conflict"])]
+    nli_made = ~contra["why"].str.startswith("rule ")
+    return contra.loc[nli_made, "score"].astype(float).tolist()
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -56,8 +56,7 @@ def run(args: argparse.Namespace) -> dict:
         )
     result = Checker(config, nli=args.nli, embedder=args.embedder).check(bodies(args.data, args.n, args.seed))
     found = result.findings[result.findings["kind"].isin(CONFLICT_KINDS)]
-    scores = [nli_contradiction(w) for w in found["why"]]
-    nli_made = [s for s in scores if s is not None]
+    nli_made = nli_contradiction_scores(found)
     return {
         **bc.run_record("tools.bench.alarms", args.argv),
         "contra_threshold": config.relations.contra_threshold,
