@@ -138,6 +138,59 @@ def matches(finding_kind: str, claims: Sequence[dict[str, Any]], gold: dict[str,
     return False
 
 
+_DETAIL_KINDS = ("entity_mismatch", "place_mismatch", "number_mismatch", "date_mismatch")
+
+
+def lost_at(gold: dict[str, Any], claims: pd.DataFrame, pairs: pd.DataFrame) -> str:
+    """Where the pipeline lost a missed gold discrepancy, in the order of its steps.
+
+    ``claims`` and ``pairs`` are the story's result tables. Returns one of: "no claim on a" / "no
+    claim on b" (extraction left the span out), "not paired" (no scored pair joins a claim on each
+    span), "paired, no value difference" (a detail kind whose values the rules did not set against
+    each other), "same-fact test: p_ab/p_ba" (the best candidate's NLI scores on the edited pair,
+    under ``same_fact_threshold``), "candidate, not reported" (a rule accepted it but no finding
+    came of it) or, for contradiction, stronger_claim and intra-article kinds, "paired: <relation>
+    (entailment ab/ba, contradiction ab/ba)".
+
+    Example:
+        >>> c = pd.DataFrame({"claim_id": ["k1"], "article_id": ["x"], "start": [0], "end": [9]})
+        >>> g = {"kind": "number_mismatch", "a": {"article_id": "x", "start": 2, "end": 4},
+        ...      "b": {"article_id": "y", "start": 0, "end": 3}}
+        >>> lost_at(g, c, pd.DataFrame(columns=["claim_a", "claim_b"]))
+        'no claim on b'
+    """
+    rows = claims.to_dict("records")
+    on = {side: {c["claim_id"] for c in rows if _overlaps(c, gold[side])} for side in ("a", "b")}
+    for side in ("a", "b"):
+        if not on[side]:
+            return f"no claim on {side}"
+    joined = pairs[
+        (pairs["claim_a"].isin(on["a"]) & pairs["claim_b"].isin(on["b"]))
+        | (pairs["claim_a"].isin(on["b"]) & pairs["claim_b"].isin(on["a"]))
+    ]
+    if joined.empty:
+        return "not paired"
+    if gold["kind"] in _DETAIL_KINDS:
+        entries = [e for ds in joined.get("details", []) for e in (ds or [])]
+        entries = [e for e in entries if _same_kind(e["kind"], gold["kind"])]
+        if not entries:
+            return "paired, no value difference"
+        by_nli = [e for e in entries if not (e["misspelt"] or e["same_slot"] or e["shared"] or e["swapped"])]
+        if len(by_nli) == len(entries):
+            best = max(by_nli, key=lambda e: min(e["p_ab"], e["p_ba"]))
+            return f"same-fact test: {best['p_ab']:.2f}/{best['p_ba']:.2f}"
+        return "candidate, not reported"
+    p = joined.assign(_e=joined[["p_entail_ab", "p_entail_ba"]].max(axis=1)).sort_values("_e").iloc[-1]
+    return (f"paired: {p['relation']} (entailment {p['p_entail_ab']:.2f}/{p['p_entail_ba']:.2f}, "
+            f"contradiction {p['p_contra_ab']:.2f}/{p['p_contra_ba']:.2f})")  # fmt: skip
+
+
+def _lost(gold: dict[str, Any], tables: dict[str, tuple[pd.DataFrame, pd.DataFrame]] | None) -> str:
+    if not tables or gold["story"] not in tables:
+        return ""
+    return lost_at(gold, *tables[gold["story"]])
+
+
 def _same_kind(finding_kind: str, gold_kind: str) -> bool:
     return _SAME_KIND.get(finding_kind, finding_kind) == _SAME_KIND.get(gold_kind, gold_kind)
 
@@ -152,7 +205,11 @@ def _ratio(num: int, den: int) -> float | None:
 
 
 def score_findings(
-    findings: pd.DataFrame, gold: pd.DataFrame, *, n_articles: int | None = None
+    findings: pd.DataFrame,
+    gold: pd.DataFrame,
+    *,
+    n_articles: int | None = None,
+    tables: dict[str, tuple[pd.DataFrame, pd.DataFrame]] | None = None,
 ) -> dict[str, Any]:
     """Precision, recall, false alarms and misses of conflict findings against gold lines.
 
@@ -161,6 +218,8 @@ def score_findings(
         gold: gold lines (``gold_frame``); lines with ``gold`` false name look-alikes that are not
             discrepancies, whose reason is shown beside a false alarm that matches them.
         n_articles: articles checked, for false conflict findings per article.
+        tables: per story, its (claims, pairs) result tables; each miss then says where it was
+            lost (``lost_at``).
 
     Returns:
         ``by_kind`` (per finding kind: findings, right_strict, right_lenient, precision_strict,
@@ -232,6 +291,7 @@ def score_findings(
             "a": g["a"]["article_id"],
             "b": g["b"]["article_id"],
             "reason": g["reason"],
+            "lost": _lost(g, tables),
         }
         for g in (groups.to_dict("records") if len(groups) else [])
         if g["group"] not in found_lenient
@@ -266,8 +326,11 @@ def score_findings(
 # --------------------------------------------------------------------------------------------
 
 
-def run_stories(split: str, data: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[dict[str, Any]]]:
-    """Check each story of a split alone; return (findings with a story column, articles, per-story info)."""
+def run_stories(
+    split: str, data: Path
+) -> tuple[pd.DataFrame, pd.DataFrame, list[dict[str, Any]], dict[str, tuple[pd.DataFrame, pd.DataFrame]]]:
+    """Check each story of a split alone; return (findings with a story column, articles, per-story
+    info, per-story (claims, pairs) tables)."""
     from checker import Checker
     from checker.config import CheckConfig
 
@@ -275,7 +338,7 @@ def run_stories(split: str, data: Path) -> tuple[pd.DataFrame, pd.DataFrame, lis
     if split != "all":
         stories = stories[stories["split"] == split]
     checker = Checker(CheckConfig())  # one Checker: models load once, each story is checked alone
-    all_findings, all_articles, info = [], [], []
+    all_findings, all_articles, info, tables = [], [], [], {}
     for story in stories.itertuples():
         df = realnews.load_story(story.story_id, data)
         start = time.perf_counter()
@@ -286,6 +349,7 @@ def run_stories(split: str, data: Path) -> tuple[pd.DataFrame, pd.DataFrame, lis
         if changed:  # gold offsets point into the loader's text: they would be meaningless
             logger.warning("%s: the checker changed the text of %s", story.story_id, changed)
         findings = result.findings.assign(story=story.story_id)
+        tables[story.story_id] = (result.claims, result.pairs)
         all_findings.append(findings)
         all_articles.append(result.articles[["article_id", "text"]].assign(story=story.story_id))
         info.append(
@@ -303,7 +367,8 @@ def run_stories(split: str, data: Path) -> tuple[pd.DataFrame, pd.DataFrame, lis
         print(
             f"{story.story_id}: {len(df)} articles, {len(findings)} findings, {seconds:.0f}s", file=sys.stderr
         )
-    return pd.concat(all_findings, ignore_index=True), pd.concat(all_articles, ignore_index=True), info
+    findings = pd.concat(all_findings, ignore_index=True)
+    return findings, pd.concat(all_articles, ignore_index=True), info, tables
 
 
 def _pct(value: float | None) -> str:
@@ -361,9 +426,10 @@ def markdown(report: dict[str, Any]) -> str:
         lines.append(f"- **{f['kind']}** ({f['story']}), gold {', '.join(f['gold_kinds'])}: {_claims(f)}")
     lines += ["", f"## Misses ({len(s['misses'])})", ""]
     for m in s["misses"]:
+        lost = f" Lost at: {m['lost']}." if m.get("lost") else ""
         lines.append(
             f"- **{m['kind']}** ({m['story']}, {m['a']} / {m['b']}), {m['slot']}: "
-            f"{' vs '.join(m['values'])}. {m['reason']}"
+            f"{' vs '.join(m['values'])}. {m['reason']}{lost}"
         )
     return "\n".join(lines)
 
@@ -384,7 +450,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     record = bc.run_record("tools.bench.findings", argv)
     try:
-        findings, articles, info = run_stories(args.split, args.data)
+        findings, articles, info, tables = run_stories(args.split, args.data)
     except realnews.StoryDataError as e:
         print(f"cannot run the real-news benchmark: {e}", file=sys.stderr)
         return 2
@@ -392,7 +458,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     drift = check_spans(gold, articles)
     for line in drift:
         logger.warning("gold span drifted: %s", line)
-    score = score_findings(findings, gold, n_articles=len(articles))
+    score = score_findings(findings, gold, n_articles=len(articles), tables=tables)
     report = {"record": record, "split": args.split, "stories": info, "span_drift": drift, "score": score}
     kept = saved(report)
     bc.save(args.out, "findings", kept, markdown(kept))
