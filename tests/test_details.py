@@ -32,6 +32,14 @@ def _kinds(a: list[dict], b: list[dict]) -> list[tuple[str, str, str]]:
          [("number_mismatch", "150 prisoners", "120 prisoners")]),
         (("The next round is on 2 December 2026.", {}), ("The next round is on December 9, 2026.", {}),
          [("date_mismatch", "2 December 2026", "December 9, 2026")]),
+        # vaguer dates are compared as far as they go: a month with a month, a weekday with a day
+        (("The line went on sale in May.", {}), ("The line went on sale in October.", {}),
+         [("date_mismatch", "in May", "in October")]),
+        (("The ferry sank on Thursday.", {}), ("The ferry sank on November 24, 2026.", {}),
+         [("date_mismatch", "on Thursday", "November 24, 2026")]),
+        # a part of a whole against the same count told alone; the whole is not a second figure
+        (("Lind missed 9 of the club's 30 games.", {}), ("Lind missed 11 games.", {}),
+         [("number_mismatch", "9", "11 games")]),
     ],
 )  # fmt: skip
 def test_differences_are_found(a, b, expected):
@@ -51,6 +59,9 @@ def test_differences_are_found(a, b, expected):
         # the same day written two ways, or a relative day and its date (published 2026-11-30, a Monday)
         ("Talks resumed on Monday.", "Talks resumed on November 30."),
         ("He escaped last week.", "He escaped on Nov. 25."),
+        ("The ferry sank in November.", "The ferry sank on November 24, 2026."),
+        ("The ferry sank on Tuesday.", "The ferry sank on November 24, 2026."),  # a Tuesday
+        ("The ferry sank on Tuesday.", "The ferry sank in November."),  # a weekday and a month: no comparison
         # figures that are not counts: clock times, scores
         ("It ended at 5:59 PM.", "It ended at 6:15 PM."),
         ("Arsenal beat Chelsea 2-1.", "Arsenal beat Chelsea 3-1."),
@@ -213,3 +224,19 @@ def test_two_directions_from_one_place_at_one_distance_are_a_place_mismatch():
     c = _values("An aftershock hit 90 km south of Marvik.", GPE="Marvik")
     ((_, v2, w2),) = [d for d in differences(a, c) if d[0] == "place_mismatch"]
     assert shared_detail(v2, w2, a, c) == ""
+
+
+def test_a_speaker_s_days_are_no_slot():
+    from checker.rules.details import same_slot
+
+    said = {"kind": "date", "anchor": "say", "holder": "Ines Varga"}
+    sold = {"kind": "date", "anchor": "sell", "holder": "Ines Varga"}
+    assert not same_slot(said, dict(said))  # one person speaks on many days
+    assert same_slot(sold, dict(sold))
+
+
+def test_a_weekday_and_a_day_without_a_year_cannot_be_compared():
+    # no published date: "November 24" has no year, so no weekday to set against "Friday"
+    a, b = extract_values("The ferry sank on Friday."), extract_values("The ferry sank on November 24.")
+    assert differences(a, b) == []
+    assert differences(a, extract_values("The ferry sank on Tuesday."))  # two weekdays do compare

@@ -29,6 +29,8 @@ def _holder(nlp, text: str, value: str) -> dict:
         # the name a figure describes, however it is introduced
         ("Kerr, 20, faces a life sentence.", "20", "Kerr"),
         ("The 31-year-old Englishman Robert Buckley died in the fall.", "31-year-old", "Robert Buckley"),
+        # the subject of a relative clause is the noun the clause describes, not "who"
+        ("Ines Varga, who opened her bakery in 2019 with 3 ovens, sold it.", "3 ovens", "Ines Varga"),
     ],
 )
 def test_a_figure_belongs_to_the_person_it_describes(nlp, text, value, holder):
@@ -41,3 +43,31 @@ def test_a_time_of_day_is_no_quantity():
 
     values = extract_values("Polls closed at 6 p.m. local time (1300 GMT) after 2,000 booths opened.")
     assert [v["text"] for v in values if v["kind"] == "number"] == ["2,000 booths"]
+
+
+def test_a_part_of_a_whole_counts_the_whole_s_noun():
+    from checker.rules.values import extract_values
+
+    values = [v for v in extract_values("She missed 4 of the club's 12 games and two of her three finals.")
+              if v["kind"] == "number"]  # fmt: skip
+    assert [(v["text"], v["unit"], bool(v.get("whole"))) for v in values] == [
+        ("4", "game", False), ("12 games", "game", True), ("two", "final", False), ("three finals", "final", True)
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "key"),
+    [
+        ("The plant opened in March 2019.", "", "2019-03"),
+        ("The plant opened in March.", "2020-06-02", "2020-03"),  # the latest March not after the article
+        ("The plant opened in October.", "2020-06-02", "2019-10"),
+        ("The plant opened in October.", "", "october"),  # no year known: the month alone
+        ("Ships may sail in spring.", "", None),  # the verb "may" is no month
+        ("The plant opened on March 3, 2019.", "", "2019-03-03"),  # a day, not a month
+    ],
+)
+def test_a_month_without_a_day_is_a_window(text, published, key):
+    from checker.rules.values import extract_values
+
+    dates = [v for v in extract_values(text, published=published) if v["kind"] == "date"]
+    assert [v["key"] for v in dates] == ([key] if key else [])

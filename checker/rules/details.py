@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -30,7 +31,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from checker.rules.copies import near_copy
 
-NAME = "checker.details.v7"  # findings depend on it: bump when a table or rule changes
+NAME = "checker.details.v8"  # findings depend on it: bump when a table or rule changes
 
 # One referent, several names (lower case, as name_key writes them). A short table of what news
 # writes most; acronyms with their expansion in the same pair or corpus are found by rule.
@@ -83,9 +84,9 @@ def differences(values_a: list[dict[str, Any]], values_b: list[dict[str, Any]], 
             if best is not None and (len(only_a) == len(only_b) == 1 or _similar(v, best, name_similarity)):
                 out.append((finding, v, best))
                 only_b.remove(best)
-    numbers_b = [w for w in values_b if w["kind"] == "number"]
+    numbers_b = [w for w in values_b if w["kind"] == "number" and not w.get("whole")]
     compared: list[dict] = []
-    for v in (v for v in values_a if v["kind"] == "number"):
+    for v in (v for v in values_a if v["kind"] == "number" and not v.get("whole")):
         if any(u["unit"] == v["unit"] and _overlap(u, v) for u in compared):
             continue  # "60 m (200 ft)": one figure written twice is one difference, not two
         compared.append(v)
@@ -97,16 +98,53 @@ def differences(values_a: list[dict[str, Any]], values_b: list[dict[str, Any]], 
             continue  # two different figures of one unit in a claim: which one is disputed is unclear
         w = min(same_unit, key=lambda w: abs(w["lo"] - v["lo"]))
         out.append(("number_mismatch", v, w))
-    days_a = [v for v in values_a if v["kind"] == "date" and (v.get("day") or v.get("lo"))]
-    days_b = [w for w in values_b if w["kind"] == "date" and (w.get("day") or w.get("lo"))]
-    if len(days_a) == 1 and len(days_b) == 1 and not _days_overlap(days_a[0], days_b[0]):
+    days_a = [v for v in values_a if v["kind"] == "date" and v.get("key")]
+    days_b = [w for w in values_b if w["kind"] == "date" and w.get("key")]
+    if len(days_a) == 1 and len(days_b) == 1 and _dates_differ(days_a[0], days_b[0]):
         out.append(("date_mismatch", days_a[0], days_b[0]))
     return out
 
 
+def _dates_differ(v: dict, w: dict) -> bool:
+    """Whether two dates cannot be the same day, compared as precisely as the vaguer one allows: days
+    and windows by overlap; a weekday alone ("on Friday", in an article without a date) by weekday;
+    a month alone by month. A weekday and a month, or a day without a year ("November 12") and a
+    weekday, cannot be compared: not a difference."""
+    if (v.get("day") or v.get("lo")) and (w.get("day") or w.get("lo")):
+        return not _days_overlap(v, w)
+    if v.get("weekday") or w.get("weekday"):
+        wv, ww = _weekday(v), _weekday(w)
+        return bool(wv and ww) and wv != ww
+    if v.get("month") or w.get("month"):
+        mv, mw = _month(v), _month(w)
+        return bool(mv and mw) and mv != mw
+    return False
+
+
+def _weekday(v: dict) -> str:
+    """The weekday a date names or falls on ("" for a window or a day without a year)."""
+    if v.get("weekday"):
+        return v["weekday"]
+    if v.get("day"):
+        return dt.date.fromisoformat(v["day"]).strftime("%A").lower()
+    return ""
+
+
+def _month(v: dict) -> int:
+    """The month a date names or falls in (0 for a window over two months or none known)."""
+    if v.get("month"):
+        return int(v["month"])
+    lo, hi = (v["day"], v["day"]) if v.get("day") else (v.get("lo") or "", v.get("hi") or "")
+    return int(lo[5:7]) if lo and lo[:7] == hi[:7] else 0
+
+
 def _one_figure(values: list[dict], v: dict) -> bool:
     """Whether every figure of v's unit in a claim agrees with v ("60 m (200 ft)" is one figure)."""
-    return all(_overlap(v, x) for x in values if x["kind"] == "number" and x["unit"] == v["unit"])
+    return all(
+        _overlap(v, x)
+        for x in values
+        if x["kind"] == "number" and x["unit"] == v["unit"] and not x.get("whole")
+    )
 
 
 def _same_anchor(v: dict, w: dict) -> bool:
@@ -119,6 +157,8 @@ def same_slot(v: dict, w: dict) -> bool:
     "32-year-old Robert Buckley". Unknown holders never match: precision first."""
     if v["kind"] not in ("number", "date") or not v.get("anchor") or v.get("anchor") != w.get("anchor"):
         return False
+    if v["kind"] == "date" and v["anchor"] in _GENERIC_VERBS:
+        return False  # "Obama said on Tuesday" / "on Friday": one speaker speaks on many days
     hv, hw = v.get("holder", ""), w.get("holder", "")
     # only a named holder identifies the fact: "a climber fell 150 m" and "a man fell 600 m" may be two
     return _named(hv) and _named(hw) and same_name(hv, hw)
@@ -304,7 +344,9 @@ def _days_overlap(v: dict, w: dict) -> bool:
     return lo_v <= hi_w and lo_w <= hi_v
 
 
-def swapped_name(values_a: list[dict], values_b: list[dict], text_a: str, text_b: str) -> tuple[str, dict, dict] | None:
+def swapped_name(
+    values_a: list[dict], values_b: list[dict], text_a: str, text_b: str
+) -> tuple[str, dict, dict] | None:
     """Two claims in the same words but for one name, whatever labels the tagger gave the two names.
 
     "The ministers met in Vesterby for two days of talks" / "... met in Karsholm ...": a small tagger

@@ -12,8 +12,12 @@ and per kind:
   "about 25" is [22.5, 27.5], "dozens" is [24, 99]), ``unit`` (a pint unit such as "kilometer" after
   conversion to base form, or the counted noun, "people"), ``noun`` (the word counted or measured).
 - date: ``day`` (ISO date when it can be resolved, relative words against the article's published
-  date: "on Monday", "last week" -> a window), ``lo``/``hi`` (ISO day bounds), or ``weekday`` /
-  ``year`` when that is all that is said.
+  date: "on Monday", "last week" -> a window), ``lo``/``hi`` (ISO day bounds), or ``weekday`` when
+  that is all that is said. A month without a day ("in September", "since December 2008") is the
+  month's window, its year taken from the article's date when not written, with ``month`` (1-12);
+  without a year or a published date it has ``month`` alone.
+- a count of part of a whole ("10 of the Saints' 16 games") counts the whole's noun, and the whole
+  ("16 games") has ``whole`` True: it is the total the part is taken from, not a figure of its own.
 
 Libraries: pint converts units (km / miles / feet / metres), number-parser reads number words,
 dateparser resolves relative dates against ``published``. Each is loaded on first use.
@@ -31,7 +35,7 @@ import math
 import re
 from typing import Any
 
-NAME = "checker.values.v4"
+NAME = "checker.values.v5"
 
 NAME_LABELS = {"PERSON": "name", "ORG": "name", "NORP": "name", "EVENT": "name", "GPE": "place",
                "LOC": "place", "FAC": "place"}  # fmt: skip
@@ -44,7 +48,11 @@ _DATE = re.compile(
     rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{_MONTH})\.?|(?P<m2>{_MONTH})\.?\s+(?P<d2>\d{{1,2}})"
     rf"(?:st|nd|rd|th)?\b)(?:,?\s+(?P<y>\d{{4}}))?"
     rf"|\b(?P<rel>(?:on\s+|last\s+|this\s+|next\s+)?(?P<wd>{'|'.join(WEEKDAYS)})|yesterday|today|tonight|"
-    r"last\s+(?:week|month|year)|this\s+(?:week|month)|(?:a|one|two|three)\s+(?:days?|weeks?)\s+ago)\b",
+    r"last\s+(?:week|month|year)|this\s+(?:week|month)|(?:a|one|two|three)\s+(?:days?|weeks?)\s+ago)\b"
+    # a month without a day, after a word that makes it a time ("in May", not the verb "may")
+    r"|\b(?:in|since|until|by|during|early|late|mid-?|last|this)\s+"
+    rf"(?P<m3>(?-i:{'|'.join(m.title() for m in MONTHS)}))"
+    r"(?:,?\s+(?P<y3>\d{4}))?\b(?!\s+\d{1,2}\b)",
     re.IGNORECASE,
 )
 _WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -124,7 +132,27 @@ def extract_values(text: str, entities: list[tuple[str, int, int]] | None = None
             start = m.start() + len(raw) - len(raw.lstrip())
             out.append({"kind": "number", "text": raw.strip(), "start": start, "end": start + len(raw.strip()),
                         **value})  # fmt: skip
+    _partitives(text, [v for v in out if v["kind"] == "number"])
     return sorted(out, key=lambda v: v["start"])
+
+
+# between a part and its whole: "10 of the Saints' 16 games", "three of his five children"
+_PARTITIVE = re.compile(
+    r"\s*(?:(?:the|his|her|their|its|our|these|those)\s+)?(?:\S+(?:'s|’s|s'|s’)\s+)?", re.IGNORECASE
+)
+
+
+def _partitives(text: str, numbers: list[dict[str, Any]]) -> None:
+    """Give a part ("10 of") the unit of its whole ("16 games") and mark the whole (in place)."""
+    for part, whole in zip(numbers, numbers[1:], strict=False):
+        if part["unit"] or not part["text"].endswith(" of") or not whole["unit"]:
+            continue
+        gap = _PARTITIVE.fullmatch(text, part["end"], whole["start"])
+        if gap is None:
+            continue
+        part["text"], part["end"] = part["text"][:-3].rstrip(), part["end"] - 3
+        part.update(unit=whole["unit"], noun=whole["noun"], key=f"{part['key']} {whole['unit']}".strip())
+        whole["whole"] = True
 
 
 _CLIMB = ("prep", "pobj", "pcomp", "npadvmod", "nummod", "quantmod", "compound", "appos")
@@ -160,6 +188,8 @@ def anchor(tokens: list) -> dict[str, str]:
     ):
         verb, steps = verb.head, steps + 1
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is not None and subject.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+        subject = verb.head  # "Reid, who launched a line in September": the relative clause's noun
     return {"anchor": head.lemma_.lower(), "holder": _entity_text(subject) if subject is not None else ""}
 
 
@@ -288,6 +318,8 @@ def _fmt(value: float) -> str:
 
 def _date_value(m: re.Match, published: str) -> dict[str, Any] | None:
     base = _published(published)
+    if m.group("m3"):
+        return _month_value(MONTHS.index(m.group("m3").lower()) + 1, m.group("y3"), base)
     if m.group("rel") or (m.group(0).lower() in ("yesterday", "today", "tonight")) or m.group("wd"):
         phrase = m.group(0).lower()
         weekday = m.group("wd")
@@ -319,6 +351,17 @@ def _date_value(m: re.Match, published: str) -> dict[str, Any] | None:
     if not m.group("y") and base is not None and day > base + dt.timedelta(days=7):
         day = day.replace(year=day.year - 1)  # "Dec. 30" in a January article is last year's
     return {"day": day.isoformat(), "key": day.isoformat()}
+
+
+def _month_value(month: int, year: str | None, base: dt.date | None) -> dict[str, Any]:
+    """A month without a day as the window of its days; the year, when not written, is the latest
+    one not after the article's date (news reports the past)."""
+    if year is None and base is None:
+        return {"month": month, "key": MONTHS[month - 1]}
+    y = int(year) if year else base.year - (month > base.month)  # type: ignore[union-attr]
+    last = (dt.date(y + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return {"lo": dt.date(y, month, 1).isoformat(), "hi": dt.date(y, month, last).isoformat(), "month": month,
+            "key": f"{y}-{month:02d}"}  # fmt: skip
 
 
 @functools.lru_cache(maxsize=256)
