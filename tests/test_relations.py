@@ -393,3 +393,29 @@ def test_a_copy_with_a_word_or_two_added_is_the_stronger_claim_never_a_contradic
     pairs = pd.DataFrame([_pair(0.05, 0.05, c_ab=0.94, c_ba=0.94, claim_a="k0", claim_b="k1")])
     loose = RelationConfig(contra_needs_negation=False)  # NLI's contradiction stands where no rule decides
     assert label_relations(pairs, loose, claims)["relation"].item() == relation
+
+
+def test_a_hedged_claim_is_overclaimed_only_when_nli_is_sure_the_stronger_entails_it():
+    # "a storm may have cut the line" against a claim that adds a cause and a cost: NLI's one-way
+    # entailment at 0.7 is one claim telling more, not one outlet stating more than the other supports
+    claims = pd.DataFrame(
+        {
+            "claim_id": ["s", "w"],
+            "text": [
+                "Engineers say a storm cut the power line to the island, costing the utility $2 million.",
+                "The island's power line may have been cut in a storm.",
+            ],
+            "hedges": ["", "may"],
+            "hedge_score": [0.0, 0.5],
+            "cluster_id": ["c1", "c1"],
+        }
+    )
+    unsure = label_relations(pd.DataFrame([_pair(0.7, 0.05, claim_a="s", claim_b="w")]))
+    sure = label_relations(pd.DataFrame([_pair(0.95, 0.05, claim_a="s", claim_b="w")]))
+    assert unsure["relation"].item() == sure["relation"].item() == "a_stronger"
+    assert overclaims(unsure, claims).tolist() == [False]
+    assert overclaims(sure, claims).tolist() == [True]
+    assert overclaims(unsure, claims, RelationConfig(overclaim_threshold=0.6)).tolist() == [True]
+    # the same words but for the hedge need no such certainty
+    close = claims.assign(text=["The power line was cut in a storm.", "The power line may have been cut in a storm."])
+    assert overclaims(unsure, close).tolist() == [True]
