@@ -42,7 +42,10 @@ claims (checker.steps.claims.extract_claims):
                        object"); checker.rules.opposites.predicate_frames; [] when none
     values       list  the names, places, figures and dates the claim states (checker.rules.values):
                        dicts with kind, text, start, end (offsets in the claim), key, and per kind
-                       label / lo, hi, unit, noun / day
+                       label / lo, hi, unit, noun, whole / day, month, weekday; and where it sits in
+                       the parse: anchor (the word it attaches to), holder (whose value it is), and
+                       for a definite common-noun holder holder_words / holder_ids (its modifiers; the
+                       proper nouns and figures among them)
     cluster_id   str   set by clustering ("" before)
     part         str   "body" (a sentence of the text) or "title" (the headline: at most one per article,
                        only when it states something checkable; the report shows it as the headline)

@@ -240,3 +240,19 @@ def test_a_weekday_and_a_day_without_a_year_cannot_be_compared():
     a, b = extract_values("The ferry sank on Friday."), extract_values("The ferry sank on November 24.")
     assert differences(a, b) == []
     assert differences(a, extract_values("The ferry sank on Tuesday."))  # two weekdays do compare
+
+
+def test_one_definite_description_holds_one_figure():
+    from checker.rules.details import same_slot
+
+    def fig(words, ids, anchor="set", holder="quota"):
+        return {"kind": "number", "anchor": anchor, "holder": holder, "holder_words": words, "holder_ids": ids}
+
+    # "the national wheat quota for 2027" / "the wheat quota for 2027": one quota, one slot
+    assert same_slot(fig(["2027", "national", "wheat"], ["2027"]), fig(["2027", "wheat"], ["2027"]))
+    # no proper noun or figure shared: "the annual quota" may be two quotas
+    assert not same_slot(fig(["annual"], []), fig(["annual"], []))
+    # words that conflict ("for 2027" / "for 2028"), another noun or another verb: not one slot
+    assert not same_slot(fig(["2027", "wheat"], ["2027"]), fig(["2028", "wheat"], ["2028"]))
+    assert not same_slot(fig(["2027"], ["2027"]), fig(["2027"], ["2027"], holder="budget"))
+    assert not same_slot(fig(["2027"], ["2027"]), fig(["2027"], ["2027"], anchor="raise"))

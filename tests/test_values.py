@@ -71,3 +71,16 @@ def test_a_month_without_a_day_is_a_window(text, published, key):
 
     dates = [v for v in extract_values(text, published=published) if v["kind"] == "date"]
     assert [v["key"] for v in dates] == ([key] if key else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "ids"),
+    [
+        ("The national wheat quota for 2027 was set at 9 million tonnes.", "9 million tonnes", ["2027"]),
+        ("The Danube ferry's fare rose to 12 euros.", "12 euros", ["danube"]),
+        ("A climber fell 150 m.", "150 m", None),  # indefinite: no description
+        ("Ines Varga sold 40 loaves.", "40 loaves", None),  # a name identifies by itself
+    ],
+)
+def test_a_definite_holder_keeps_the_words_that_single_it_out(nlp, text, value, ids):
+    assert _holder(nlp, text, value).get("holder_ids") == ids

@@ -31,7 +31,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from checker.rules.copies import near_copy
 
-NAME = "checker.details.v8"  # findings depend on it: bump when a table or rule changes
+NAME = "checker.details.v9"  # findings depend on it: bump when a table or rule changes
 
 # One referent, several names (lower case, as name_key writes them). A short table of what news
 # writes most; acronyms with their expansion in the same pair or corpus are found by rule.
@@ -161,7 +161,18 @@ def same_slot(v: dict, w: dict) -> bool:
         return False  # "Obama said on Tuesday" / "on Friday": one speaker speaks on many days
     hv, hw = v.get("holder", ""), w.get("holder", "")
     # only a named holder identifies the fact: "a climber fell 150 m" and "a man fell 600 m" may be two
-    return _named(hv) and _named(hw) and same_name(hv, hw)
+    if _named(hv) and _named(hw):
+        return same_name(hv, hw)
+    return hv == hw and _one_description(v, w)
+
+
+def _one_description(v: dict, w: dict) -> bool:
+    """Whether two holders are one definite description: the same noun, the words of one among the
+    other's, and a proper noun or figure shared ("the total herring catch for 2026" / "the total
+    allowable catch of herring for 2026"; not "the death toll" / "the death toll": that may be two)."""
+    words_v, words_w = set(v.get("holder_words") or ()), set(w.get("holder_words") or ())
+    shared_ids = set(v.get("holder_ids") or ()) & set(w.get("holder_ids") or ())
+    return bool(shared_ids) and (words_v <= words_w or words_w <= words_v)
 
 
 def shared_detail(v: dict, w: dict, values_a: list[dict], values_b: list[dict]) -> str:

@@ -35,7 +35,7 @@ import math
 import re
 from typing import Any
 
-NAME = "checker.values.v5"
+NAME = "checker.values.v6"
 
 NAME_LABELS = {"PERSON": "name", "ORG": "name", "NORP": "name", "EVENT": "name", "GPE": "place",
                "LOC": "place", "FAC": "place"}  # fmt: skip
@@ -159,7 +159,7 @@ _CLIMB = ("prep", "pobj", "pcomp", "npadvmod", "nummod", "quantmod", "compound",
 _CHAIN = ("xcomp", "advcl", "pcomp", "conj", "ccomp", "acl", "relcl", "prep", "pobj")
 
 
-def anchor(tokens: list) -> dict[str, str]:
+def anchor(tokens: list) -> dict[str, Any]:
     """Where a value sits in its sentence's parse: ``anchor``, the lemma of the word it attaches to
     (the verb of "fell 60 metres", the person of "31-year-old Robert Buckley"), and ``holder``, who or
     what the value is of (that verb's subject, or that noun, as its entity text when it is one).
@@ -190,7 +190,26 @@ def anchor(tokens: list) -> dict[str, str]:
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is not None and subject.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
         subject = verb.head  # "Reid, who launched a line in September": the relative clause's noun
-    return {"anchor": head.lemma_.lower(), "holder": _entity_text(subject) if subject is not None else ""}
+    if subject is None:
+        return {"anchor": head.lemma_.lower(), "holder": ""}
+    return {"anchor": head.lemma_.lower(), "holder": _entity_text(subject), **_description(subject, inside)}
+
+
+def _description(noun, inside: set[int]) -> dict[str, list[str]]:
+    """For a holder that is a definite common noun ("the total herring catch for 2026"), the words
+    that single it out: ``holder_words`` (lower-case lemmas of its modifiers) and ``holder_ids`` (those
+    that identify: proper nouns and figures, "2026"). Empty for names, pronouns and indefinite nouns
+    ("a climber"), which identify nothing by their words."""
+    if noun.pos_ != "NOUN" or not any(c.dep_ in ("det", "poss") and c.lower_ != "a" and c.lower_ != "an"
+                                      for c in noun.children):  # fmt: skip
+        return {}
+    words = [
+        t
+        for t in noun.subtree
+        if t.i != noun.i and t.i not in inside and t.pos_ in ("NOUN", "PROPN", "NUM", "ADJ")
+    ]
+    return {"holder_words": sorted({t.lemma_.lower() for t in words}),
+            "holder_ids": sorted({t.lemma_.lower() for t in words if t.pos_ in ("PROPN", "NUM")})}  # fmt: skip
 
 
 def _entity_text(token) -> str:
