@@ -255,8 +255,9 @@ def test_added_detail_is_not_an_overclaim(world):
     ("check", "score", "words"),
     [
         ({"misspelt": True, "same_slot": False, "p_ab": 0.0, "p_ba": 0.0}, 0.9, "two spellings"),
-        ({"misspelt": False, "same_slot": True, "p_ab": 0.0, "p_ba": 0.0}, 0.9, "same word and the same named"),
+        ({"misspelt": False, "same_slot": True, "p_ab": 0.0, "p_ba": 0.0}, 0.9, "same word and the same holder"),
         ({"misspelt": False, "same_slot": False, "p_ab": 0.8, "p_ba": 0.7}, 0.7, "NLI entailment 0.80 / 0.70"),
+        ({"misspelt": False, "same_event": "meeting", "p_ab": 0.0, "p_ba": 0.0}, 0.9, "venue of the meeting"),
     ],
 )
 def test_a_detail_finding_names_the_test_it_passed(check, score, words):

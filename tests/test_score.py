@@ -167,3 +167,38 @@ def test_a_premise_of_several_sentences_is_scored_by_windows_where_the_scorer_ca
     plain, windowed = score_pairs(pairs, claims, FakeNLI()), score_pairs(pairs, claims, Windowed())
     assert plain["p_contra_ab"].item() > 0.5
     assert windowed["p_entail_ab"].item() > 0.5 and windowed["p_contra_ab"].item() < 0.5
+
+
+def test_two_venues_of_one_event_in_one_story_are_a_place_mismatch_by_rule():
+    # "the summit" held in Brevik by one outlet and in Osterhavn by another, both outlets naming the same
+    # leaders: one event, two venues, whatever NLI makes of the rest of the sentences
+    def venue(name, start, holder, anchor):
+        return {**_name(name, "GPE", start, kind="place"), "anchor": anchor, "holder": holder,
+                "holder_words": [], "holder_ids": []}  # fmt: skip
+
+    leaders = [_name("Ada Lorn", "PERSON", 0), _name("Teo Marsk", "PERSON", 13)]
+    texts = ["The summit was held in Brevik.", "The meeting took place in Osterhavn, its largest port.",
+             "Ada Lorn and Teo Marsk met.", "Ada Lorn and Teo Marsk shook hands.", "The summit was held in Brevik."]  # fmt: skip
+    values = [[venue("Brevik", 23, "summit", "hold")], [venue("Osterhavn", 26, "meeting", "take")], leaders, leaders,
+              [venue("Brevik", 23, "summit", "hold")]]  # fmt: skip
+    claims = _claims(*texts, values=values).assign(article_id=["a1", "a2", "a1", "a2", "a3"])
+    pairs = pd.DataFrame({"claim_a": ["k0", "k4"], "claim_b": ["k1", "k1"]})
+    one_story, other_story = detail_checks(pairs, claims, FakeNLI())
+    assert [(c["kind"], c["same_event"]) for c in one_story] == [("place_mismatch", "meeting")]
+    assert [c["same_event"] for c in other_story] == [""]  # article a3 names neither leader
+
+
+def test_a_venue_needs_a_definite_event_of_one_kind():
+    from checker.rules.details import same_event
+
+    def venue(holder, anchor="hold", ids=()):
+        return {"kind": "place", "key": "x", "anchor": anchor, "holder": holder, "holder_words": list(ids),
+                "holder_ids": list(ids)}  # fmt: skip
+
+    assert same_event(venue("talk"), venue("summit", anchor="take")) == "meeting"
+    assert same_event(venue("talk", anchor="talk"), venue("meeting")) == "meeting"  # "the talks in X"
+    assert same_event(venue("talk"), venue("vote")) == ""  # two kinds of event
+    assert same_event(venue("summit", ids=["2024"]), venue("summit", ids=["2025"])) == ""  # two summits
+    assert same_event(venue("summit"), venue("summit", anchor="leave")) == ""  # left X: no venue
+    indefinite = {k: v for k, v in venue("talk").items() if k not in ("holder_words", "holder_ids")}
+    assert same_event(indefinite, venue("talk")) == ""  # "talks were held in X": which talks?

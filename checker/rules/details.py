@@ -31,7 +31,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from checker.rules.copies import near_copy
 
-NAME = "checker.details.v9"  # findings depend on it: bump when a table or rule changes
+NAME = "checker.details.v10"  # findings depend on it: bump when a table or rule changes
 
 # One referent, several names (lower case, as name_key writes them). A short table of what news
 # writes most; acronyms with their expansion in the same pair or corpus are found by rule.
@@ -173,6 +173,38 @@ def _one_description(v: dict, w: dict) -> bool:
     words_v, words_w = set(v.get("holder_words") or ()), set(w.get("holder_words") or ())
     shared_ids = set(v.get("holder_ids") or ()) & set(w.get("holder_ids") or ())
     return bool(shared_ids) and (words_v <= words_w or words_w <= words_v)
+
+
+# Nouns of events that have one venue, by kind: "the talks" and "the meeting" of one story are one event
+_EVENTS = {
+    **dict.fromkeys(("talk", "meeting", "negotiation", "summit", "conference", "session"), "meeting"),
+    **dict.fromkeys(("vote", "election", "referendum", "ballot"), "vote"),
+    **dict.fromkeys(("trial", "hearing", "inquest"), "trial"),
+    **dict.fromkeys(("ceremony", "funeral", "wedding", "inauguration"), "ceremony"),
+}
+# verbs that give an event its venue ("took place in", "was held in", "met in")
+_VENUE_VERBS = frozenset({"take", "hold", "happen", "occur", "be", "convene", "meet", "open", "begin", "start",
+                          "end", "conclude", "resume"})  # fmt: skip
+
+
+def same_event(v: dict, w: dict) -> str:
+    """The kind of event two places are each the venue of, or "": "The talks took place in Marsund" /
+    "The meeting was held in Tarnvik" (one meeting, two venues). Both places must be the venue of a
+    definite event noun ("the talks", not "talks") of one kind, and the event's identifying words must
+    agree ("the 2024 summit" and "the 2025 summit" are two). Whether the two claims' articles tell of
+    one story is the caller's to check (checker.steps.score.detail_checks: shared names)."""
+    kind_v, kind_w = _venue_of(v), _venue_of(w)
+    if not kind_v or kind_v != kind_w:
+        return ""
+    ids_v, ids_w = set(v.get("holder_ids") or ()), set(w.get("holder_ids") or ())
+    return kind_v if ids_v <= ids_w or ids_w <= ids_v else ""
+
+
+def _venue_of(v: dict) -> str:
+    if v["kind"] != "place" or v.get("bearing") or "holder_words" not in v:  # "holder_words": a definite noun
+        return ""
+    kind = _EVENTS.get(v.get("holder", ""), "")
+    return kind if v.get("anchor") in _VENUE_VERBS or v.get("anchor") == v.get("holder") else ""
 
 
 def shared_detail(v: dict, w: dict, values_a: list[dict], values_b: list[dict]) -> str:

@@ -35,7 +35,7 @@ import math
 import re
 from typing import Any
 
-NAME = "checker.values.v6"
+NAME = "checker.values.v7"
 
 NAME_LABELS = {"PERSON": "name", "ORG": "name", "NORP": "name", "EVENT": "name", "GPE": "place",
                "LOC": "place", "FAC": "place"}  # fmt: skip
@@ -181,7 +181,7 @@ def anchor(tokens: list) -> dict[str, Any]:
             break
         head = head.head
     if head.pos_ in ("NOUN", "PROPN"):
-        return {"anchor": head.lemma_.lower(), "holder": _entity_text(head)}
+        return {"anchor": head.lemma_.lower(), "holder": _entity_text(head), **_description(head, inside)}
     verb, steps = head, 0
     while (
         not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children) and verb.dep_ in _CHAIN and steps < 4

@@ -56,7 +56,11 @@ def pair_findings(
         # finding on a title claim needs a rule's evidence (frames, spelling, parse), never NLI alone.
         headline = "title" in (getattr(a, "part", "body"), getattr(b, "part", "body"))
         details = getattr(p, "details", None)
-        checks = [d for d in details if _same_fact(d, config, by_rule=headline)] if isinstance(details, list) else []
+        checks = (
+            [d for d in details if _same_fact(d, config, by_rule=headline)]
+            if isinstance(details, list)
+            else []
+        )
         if checks and p.relation != "equivalent":
             for d in checks:
                 _add_detail(grouped, d, p, a, b, arts)
@@ -95,7 +99,11 @@ def _merged(entries: list[dict]) -> list[dict]:
 
     owner: dict[tuple, int] = {}
     for i, entry in enumerate(entries):
-        group = (entry["kind"], entry["slot"]) if entry["kind"] in DETAIL_KINDS else (entry["kind"], entry.get("by"))
+        group = (
+            (entry["kind"], entry["slot"])
+            if entry["kind"] in DETAIL_KINDS
+            else (entry["kind"], entry.get("by"))
+        )
         if entry["kind"] not in DETAIL_KINDS and "by" not in entry:
             continue
         for claim_id in entry["ids"]:
@@ -129,8 +137,9 @@ def _same_fact(check: dict, config: RelationConfig, *, by_rule: bool = False) ->
     """A detail check passed: with one value in place of the other the claims entail each other, or a
     rule of checker.rules.details says the two values fill one slot whatever else differs (spellings
     of one name: misspelt; the same word and named holder: same_slot; figures of one verb in claims
-    sharing an age, a person or a day: shared_detail). With ``by_rule`` only a rule will do."""
-    if check.get("misspelt") or check.get("same_slot") or check.get("shared") or check.get("swapped"):
+    sharing an age, a person or a day: shared_detail; two venues of one event in one story:
+    same_event). With ``by_rule`` only a rule will do."""
+    if any(check.get(rule) for rule in ("misspelt", "same_slot", "shared", "swapped", "same_event")):
         return True
     return not by_rule and min(check.get("p_ab", 0.0), check.get("p_ba", 0.0)) >= config.same_fact_threshold
 
@@ -162,7 +171,15 @@ def _detail_evidence(d: dict) -> tuple[float, str]:
         names = f"“{d['a']['text']}” / “{d['b']['text']}”"
         return _RULE_SCORE, f"two spellings of one name: {names} differ by a letter or two"
     if d.get("same_slot"):
-        return _RULE_SCORE, "both values attach to the same word and the same named holder in the parse"
+        return (
+            _RULE_SCORE,
+            "both values attach to the same word and the same holder (a name or one description)",
+        )
+    if d.get("same_event"):
+        return (
+            _RULE_SCORE,
+            f"both places are the venue of the {d['same_event']} in articles that tell one story",
+        )
     if d.get("swapped"):
         return _RULE_SCORE, "the two claims are the same words but for this name"
     if d.get("shared"):

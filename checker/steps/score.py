@@ -93,7 +93,10 @@ def pair_rules(pairs: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     """
     frames = dict(zip(claims["claim_id"], claims["frames"], strict=True)) if "frames" in claims else {}
     out = pairs.copy()
-    both = [(frames.get(a) or [], frames.get(b) or []) for a, b in zip(out["claim_a"], out["claim_b"], strict=True)]
+    both = [
+        (frames.get(a) or [], frames.get(b) or [])
+        for a, b in zip(out["claim_a"], out["claim_b"], strict=True)
+    ]
     out["opposed"] = [opposites.opposed_frames(fa, fb) for fa, fb in both]
     out["stronger"] = [opposites.stronger_frames(fa, fb) for fa, fb in both]
     return out
@@ -106,12 +109,14 @@ def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) 
     two spellings of one person's name (``misspelt``), two values of the same word and named holder
     (``same_slot``), two figures of one verb in claims that share an age, a person or a day
     (``shared``, the detail shared), two claims in the same words but for one name (``swapped``,
-    whatever labels the tagger gave). Otherwise claim b's value is replaced by claim a's
+    whatever labels the tagger gave), two venues of one event in articles that tell one story
+    (``same_event``). Otherwise claim b's value is replaced by claim a's
     (``substitute``) and NLI scores a against the edited b in both directions: two claims that differ
     only in that value then say the same thing (high entailment), while two different facts that
     happen to share a kind of value do not ("this quake killed 10" vs "the 2004 quake killed 612").
     Returns, per pair, a list of dicts: kind, slot, a and b (the two values), misspelt, same_slot,
-    shared, swapped, difference, p_ab and p_ba (entailment of the edited pair; 0 where a rule
+    shared, swapped, same_event (the kind of event both places are the venue of, in two articles that
+    share names: one story), difference, p_ab and p_ba (entailment of the edited pair; 0 where a rule
     decided). Pairs without candidates cost nothing.
 
     Two kinds of candidate are left out: a person's name the corpus labels a place elsewhere is no
@@ -121,7 +126,13 @@ def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) 
     """
     stated = dict(zip(claims["claim_id"], claims["values"], strict=True)) if "values" in claims else {}
     texts = dict(zip(claims["claim_id"], nli_text(claims), strict=True))
-    places = frozenset(v["key"] for values in stated.values() for v in values or [] if v.get("kind") == "place")
+    places = frozenset(
+        v["key"] for values in stated.values() for v in values or [] if v.get("kind") == "place"
+    )
+    article = (
+        dict(zip(claims["claim_id"], claims["article_id"], strict=True)) if "article_id" in claims else {}
+    )
+    names = _names_by_article(claims) if "article_id" in claims and "values" in claims else {}
     found: list[list[dict]] = []
     asked: list[dict] = []
     premises, hypotheses = [], []
@@ -137,9 +148,11 @@ def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) 
                 "misspelt": details.misspelt(va, vb, places=places), "same_slot": details.same_slot(va, vb),
                 "shared": details.shared_detail(va, vb, stated.get(a) or [], stated.get(b) or []),
                 "swapped": bool(swapped) and (va, vb) == (swapped[1], swapped[2]),
+                "same_event": _one_story_event(va, vb, names.get(article.get(a)), names.get(article.get(b))),
                 "difference": list(details.difference(kind, va, vb)), "p_ab": 0.0, "p_ba": 0.0,
             }  # fmt: skip
-            by_rule = entry["misspelt"] or entry["same_slot"] or entry["shared"] or entry["swapped"]
+            by_rule = (entry["misspelt"] or entry["same_slot"] or entry["shared"] or entry["swapped"]
+                       or entry["same_event"])  # fmt: skip
             if va.get("bearing") and vb.get("bearing") and not by_rule:
                 continue  # two directions from one place are one fact only at the same distance
             if not by_rule and not (_reported(texts[a], va) and _reported(texts[b], vb)):
@@ -160,6 +173,30 @@ def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) 
     return found
 
 
+_STORY_NAMES = 2  # names two articles must share to tell one story (besides the values compared)
+
+
+def _names_by_article(claims: pd.DataFrame) -> dict[str, frozenset[str]]:
+    """The name and place keys each article's claims state."""
+    out: dict[str, set[str]] = {}
+    for art, values in zip(claims["article_id"], claims["values"], strict=True):
+        out.setdefault(art, set()).update(
+            v["key"] for v in values or [] if v.get("kind") in ("name", "place")
+        )
+    return {art: frozenset(keys) for art, keys in out.items()}
+
+
+def _one_story_event(
+    va: dict, vb: dict, names_a: frozenset[str] | None, names_b: frozenset[str] | None
+) -> str:
+    """The kind of event two places are the venue of (checker.rules.details.same_event) when the two
+    articles also tell one story: they share ``_STORY_NAMES`` names or places besides these two."""
+    kind = details.same_event(va, vb)
+    if not kind or not names_a or not names_b:
+        return ""
+    return kind if len((names_a & names_b) - {va["key"], vb["key"]}) >= _STORY_NAMES else ""
+
+
 def _reported(text: str, value: dict) -> bool:
     """Whether a value is part of what the claim reports, not of its attribution frame."""
     content = attribution.strip_attribution(text)
@@ -171,5 +208,8 @@ def _brief(value: dict) -> dict:
     direction from a place; the offsets still cover the name)."""
     out = {k: value[k] for k in ("kind", "text", "key", "start", "end") if k in value}
     if value.get("bearing"):
-        out["text"], out["key"] = f"{value['bearing']} of {value['text']}", f"{value['bearing']} of {value['key']}"
+        out["text"], out["key"] = (
+            f"{value['bearing']} of {value['text']}",
+            f"{value['bearing']} of {value['key']}",
+        )
     return out

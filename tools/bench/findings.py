@@ -175,7 +175,8 @@ def lost_at(gold: dict[str, Any], claims: pd.DataFrame, pairs: pd.DataFrame) -> 
         entries = [e for e in entries if _same_kind(e["kind"], gold["kind"])]
         if not entries:
             return "paired, no value difference"
-        by_nli = [e for e in entries if not (e["misspelt"] or e["same_slot"] or e["shared"] or e["swapped"])]
+        rules = ("misspelt", "same_slot", "shared", "swapped", "same_event")
+        by_nli = [e for e in entries if not any(e.get(rule) for rule in rules)]
         if len(by_nli) == len(entries):
             best = max(by_nli, key=lambda e: min(e["p_ab"], e["p_ba"]))
             return f"same-fact test: {best['p_ab']:.2f}/{best['p_ba']:.2f}"
