@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tools.bench.findings import gold_frame, matches, score_findings
+from tools.bench.findings import gold_frame, lost_at, matches, score_findings
 
 TEXT = {
     "x": "Five people died in the blast on Monday. Police arrested a man.",
@@ -118,3 +118,25 @@ def test_saved_results_carry_spans_and_values_but_no_article_text():
     (alarm,) = kept["false_alarms"]
     assert "quotes" not in alarm and all(":" in c and "Monday" not in c for c in alarm["claims"])
     assert s["false_alarms"][0]["quotes"]  # the terminal still shows the words
+
+
+def test_a_miss_says_where_the_pipeline_lost_it():
+    claims = pd.DataFrame(
+        [{"claim_id": "kx", **claim("x", DEATHS_X)}, {"claim_id": "ky", **claim("y", DEATHS_Y)}]
+    )
+    deaths = GOLD.iloc[0].to_dict()
+    no_pairs = pd.DataFrame(columns=["claim_a", "claim_b", "details"])
+    assert lost_at(deaths, claims.iloc[:1], no_pairs) == "no claim on b"
+    assert lost_at(deaths, claims, no_pairs) == "not paired"
+    check = {"kind": "number_mismatch", "misspelt": False, "same_slot": False, "shared": "", "swapped": False,
+             "same_event": "", "p_ab": 0.41, "p_ba": 0.87}  # fmt: skip
+    pair = {"claim_a": "ky", "claim_b": "kx", "relation": "related", "p_entail_ab": 0.2, "p_entail_ba": 0.3,
+            "p_contra_ab": 0.1, "p_contra_ba": 0.0}  # fmt: skip
+    assert lost_at(deaths, claims, pd.DataFrame([{**pair, "details": []}])) == "paired, no value difference"
+    assert (
+        lost_at(deaths, claims, pd.DataFrame([{**pair, "details": [check]}])) == "same-fact test: 0.41/0.87"
+    )
+    ruled = {**check, "same_slot": True}
+    assert lost_at(deaths, claims, pd.DataFrame([{**pair, "details": [ruled]}])) == "candidate, not reported"
+    fate = {**GOLD.iloc[1].to_dict(), "a": ref("x", DEATHS_X), "b": ref("y", DEATHS_Y)}  # an NLI kind
+    assert lost_at(fate, claims, pd.DataFrame([{**pair, "details": []}])).startswith("paired: related")
