@@ -49,6 +49,7 @@ def run(args: argparse.Namespace) -> dict:
     from checker import Checker
     from checker.config import CheckConfig
 
+    record = bc.run_record("tools.bench.alarms", args.argv)  # the commit the run starts from
     config = CheckConfig()
     if args.contra_threshold is not None:
         config = dataclasses.replace(
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> dict:
     found = result.findings[result.findings["kind"].isin(CONFLICT_KINDS)]
     nli_made = nli_contradiction_scores(found)
     return {
-        **bc.run_record("tools.bench.alarms", args.argv),
+        **record,
         "contra_threshold": config.relations.contra_threshold,
         "articles": len(result.articles),
         "claims": len(result.claims),

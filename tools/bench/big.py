@@ -105,8 +105,9 @@ def size_in_subprocess(mb: float, args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Every size in turn (smallest first), skipping those projected past --max-minutes."""
+    record = bc.run_record("tools.bench.big", args.argv)  # the commit the run starts from, not ends at
     if bc.news_pool(args.data).empty:
-        report = {"record": bc.run_record("tools.bench.big", args.argv), "results": bc.absent(
+        report = {"record": record, "results": bc.absent(
             "big", [args.data / "stance/fnc-1/bodies.csv"])}  # fmt: skip
         bc.save(args.out, "big", report, to_markdown(report))
         return report
@@ -129,7 +130,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "peak_rss_vs_chars": bc.loglog_slope([r["chars"] for r in ok], [r["peak_rss_mib"] for r in ok]),
     }
     report = {
-        "record": bc.run_record("tools.bench.big", args.argv),
+        "record": record,
         "seed": args.seed,
         "max_minutes": args.max_minutes,
         "results": {"status": "ok", "runs": runs, "scaling": scaling},

@@ -623,12 +623,13 @@ def run(args: argparse.Namespace, *, nli=None, embedder=None, nlp=None) -> dict[
         "checkthat": lambda: bench_checkthat(data, limit, embedder),
         "demo": lambda: bench_demo(nli, embedder, nlp),
     }
+    record = bc.run_record("tools.bench.quality", args.argv)  # the commit the run starts from
     results = {}
     for name in chosen:
         print(f"running {name} ...", file=sys.stderr)
         results[name] = jobs[name]()
     report = {
-        "record": bc.run_record("tools.bench.quality", args.argv),
+        "record": record,
         "nli": bc.model_info(nli),
         "limit": limit,
         "results": results,

@@ -647,6 +647,7 @@ def run(args: argparse.Namespace, *, nli=None, embedder=None, nlp=None) -> dict[
 
     from checker.models.embed import load_embedder
 
+    record = bc.run_record("tools.bench.speed", args.argv)  # the commit the run starts from
     pool = bc.news_pool(args.data)
     nlp = nlp if nlp is not None else load_spacy()
     emb = embedder if embedder is not None else load_embedder(args.embedder)
@@ -655,7 +656,7 @@ def run(args: argparse.Namespace, *, nli=None, embedder=None, nlp=None) -> dict[
     results["baseline"] = bench_baseline(args, nli, embedder)
     results["budgets"] = bench_budgets(args, nli, emb, nlp)
     report = {
-        "record": bc.run_record("tools.bench.speed", args.argv),
+        "record": record,
         "torch_threads": torch.get_num_threads(),
         "seed": args.seed,
         "results": results,
