@@ -79,6 +79,7 @@ def test_a_month_without_a_day_is_a_window(text, published, key):
         ("The national wheat quota for 2027 was set at 9 million tonnes.", "9 million tonnes", ["2027"]),
         ("The Danube ferry's fare rose to 12 euros.", "12 euros", ["danube"]),
         ("A climber fell 150 m.", "150 m", None),  # indefinite: no description
+        ("The two sides freed 150 prisoners.", "150 prisoners", []),  # "two" in words singles out nothing
         ("Ines Varga sold 40 loaves.", "40 loaves", None),  # a name identifies by itself
     ],
 )

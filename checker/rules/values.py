@@ -35,7 +35,7 @@ import math
 import re
 from typing import Any
 
-NAME = "checker.values.v7"
+NAME = "checker.values.v8"
 
 NAME_LABELS = {"PERSON": "name", "ORG": "name", "NORP": "name", "EVENT": "name", "GPE": "place",
                "LOC": "place", "FAC": "place"}  # fmt: skip
@@ -198,8 +198,8 @@ def anchor(tokens: list) -> dict[str, Any]:
 def _description(noun, inside: set[int]) -> dict[str, list[str]]:
     """For a holder that is a definite common noun ("the total herring catch for 2026"), the words
     that single it out: ``holder_words`` (lower-case lemmas of its modifiers) and ``holder_ids`` (those
-    that identify: proper nouns and figures, "2026"). Empty for names, pronouns and indefinite nouns
-    ("a climber"), which identify nothing by their words."""
+    that identify: proper nouns and figures written in digits, "2026"; not "the two sides"). Empty for
+    names, pronouns and indefinite nouns ("a climber"), which identify nothing by their words."""
     if noun.pos_ != "NOUN" or not any(c.dep_ in ("det", "poss") and c.lower_ != "a" and c.lower_ != "an"
                                       for c in noun.children):  # fmt: skip
         return {}
@@ -209,7 +209,8 @@ def _description(noun, inside: set[int]) -> dict[str, list[str]]:
         if t.i != noun.i and t.i not in inside and t.pos_ in ("NOUN", "PROPN", "NUM", "ADJ")
     ]
     return {"holder_words": sorted({t.lemma_.lower() for t in words}),
-            "holder_ids": sorted({t.lemma_.lower() for t in words if t.pos_ in ("PROPN", "NUM")})}  # fmt: skip
+            "holder_ids": sorted({t.lemma_.lower() for t in words
+                                  if t.pos_ == "PROPN" or (t.pos_ == "NUM" and any(ch.isdigit() for ch in t.text))})}  # fmt: skip
 
 
 def _entity_text(token) -> str:
