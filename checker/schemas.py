@@ -45,7 +45,8 @@ claims (checker.steps.claims.extract_claims):
                        label / lo, hi, unit, noun, whole / day, month, weekday; and where it sits in
                        the parse: anchor (the word it attaches to), holder (whose value it is), and
                        for a definite common-noun holder holder_words / holder_ids (its modifiers; the
-                       proper nouns and figures among them)
+                       proper nouns and figures among them); clause / clause_at: the clause that
+                       states it, as a short claim of its own, where it is shorter than the claim
     cluster_id   str   set by clustering ("" before)
     part         str   "body" (a sentence of the text) or "title" (the headline: at most one per article,
                        only when it states something checkable; the report shows it as the headline)

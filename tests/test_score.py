@@ -202,3 +202,28 @@ def test_a_venue_needs_a_definite_event_of_one_kind():
     assert same_event(venue("summit"), venue("summit", anchor="leave")) == ""  # left X: no venue
     indefinite = {k: v for k, v in venue("talk").items() if k not in ("holder_words", "holder_ids")}
     assert same_event(indefinite, venue("talk")) == ""  # "talks were held in X": which talks?
+
+
+def test_a_value_inside_a_longer_claim_is_also_tested_on_its_clause():
+    # claim a packs two facts; its clause "the ferry carried 40 people" says the same as claim b once
+    # b's figure is a's, though the whole claims do not entail each other
+    a = "Rescuers, who arrived at dawn, said the ferry carried 40 people and that the captain had been warned twice."
+    b = "The ferry carried 52 people."
+    start_a, start_b = a.index("40 people"), b.index("52 people")
+
+    def fig(n, start, clause=None, at=None):
+        v = {"kind": "number", "text": f"{n} people", "start": start, "end": start + len(f"{n} people"), "lo": n,
+             "hi": n, "unit": "people", "noun": "people", "key": f"{n} people"}  # fmt: skip
+        return {**v, "clause": clause, "clause_at": at} if clause else v
+
+    values = [[fig(40, start_a, "the ferry carried 40 people", 18)], [fig(52, start_b)]]
+    (checks,) = detail_checks(
+        pd.DataFrame({"claim_a": ["k0"], "claim_b": ["k1"]}), _claims(a, b, values=values), FakeNLI()
+    )
+    (check,) = checks
+    assert check["tested_on"] == "clause" and min(check["p_ab"], check["p_ba"]) >= 0.9
+    without = [[fig(40, start_a)], [fig(52, start_b)]]
+    (checks,) = detail_checks(
+        pd.DataFrame({"claim_a": ["k0"], "claim_b": ["k1"]}), _claims(a, b, values=without), FakeNLI()
+    )
+    assert checks[0]["tested_on"] == "claims" and min(checks[0]["p_ab"], checks[0]["p_ba"]) < 0.9

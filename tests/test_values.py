@@ -85,3 +85,42 @@ def test_a_month_without_a_day_is_a_window(text, published, key):
 )
 def test_a_definite_holder_keeps_the_words_that_single_it_out(nlp, text, value, ids):
     assert _holder(nlp, text, value).get("holder_ids") == ids
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "expected"),
+    [
+        # a relative clause stands for its noun; the clause around the sentence is left out
+        ("Three weeks ago Ines Varga, who opened a bakery in Dorn in May, sold her cafe.", "in May",
+         "Ines Varga opened a bakery in Dorn in May"),
+        # a second verb borrows the first one's subject
+        ("The storm flooded the port and cut power to 4,000 homes on Monday.", "4,000 homes",
+         "The storm cut power to 4,000 homes on Monday"),
+        # a claim of one clause is its own clause
+        ("The storm cut power to 4,000 homes.", "4,000 homes", None),
+    ],
+)  # fmt: skip
+def test_a_value_s_clause_is_a_short_claim_of_its_own(nlp, text, value, expected):
+    from checker.rules.values import clause
+
+    doc = nlp(text)
+    start = text.index(value)
+    found = clause([t for t in doc if start <= t.idx < start + len(value)])
+    assert found.get("clause") == expected
+    if expected:
+        assert found["clause"][found["clause_at"] :].startswith(value)
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("To make the point, Ines Varga said, the storm cut power to 4,000 homes.", "Ines Varga"),  # a speaker
+        ("The storm hit the coast and flooded 12 shops.", "12 shops"),  # "flooded 12 shops": too few words
+    ],
+)
+def test_a_clause_too_thin_to_state_a_fact_is_not_cut(nlp, text, value):
+    from checker.rules.values import clause
+
+    doc = nlp(text)
+    start = text.index(value)
+    assert clause([t for t in doc if start <= t.idx < start + len(value)]) == {}

@@ -35,7 +35,9 @@ import math
 import re
 from typing import Any
 
-NAME = "checker.values.v8"
+from checker.rules.attribution import REPORTING_VERBS
+
+NAME = "checker.values.v10"
 
 NAME_LABELS = {"PERSON": "name", "ORG": "name", "NORP": "name", "EVENT": "name", "GPE": "place",
                "LOC": "place", "FAC": "place"}  # fmt: skip
@@ -195,6 +197,76 @@ def anchor(tokens: list) -> dict[str, Any]:
     return {"anchor": head.lemma_.lower(), "holder": _entity_text(subject), **_description(subject, inside)}
 
 
+_CLAUSES = ("relcl", "advcl", "ccomp", "parataxis", "conj")  # dependents that head a clause of their own
+_CLAUSE_WORDS = 3  # content words a clause needs besides its value to be tested on its own
+
+
+def clause(tokens: list) -> dict[str, Any]:
+    """The clause that states a value, as a short claim of its own: ``clause`` (its words, with a
+    relative pronoun replaced by the noun it stands for and a missing subject taken from the clause
+    it hangs on) and ``clause_at`` (where the value starts in it). "Reid, who has launched a fashion
+    line called Mantra in September, opened up about her image" gives "Reid has launched a fashion
+    line called Mantra in September". Empty when the clause is the whole claim or cannot be cut.
+
+    ``tokens`` are the spaCy tokens of the value.
+    """
+    if not tokens:
+        return {}
+    inside = {t.i for t in tokens}
+    verb = next((t for t in tokens if t.head.i not in inside or t.head.i == t.i), tokens[0])
+    while not (verb.pos_ in ("VERB", "AUX") and (verb.dep_ in _CLAUSES or verb.head.i == verb.i)):
+        if verb.head.i == verb.i:
+            return {}
+        verb = verb.head
+    keep = {t.i for t in verb.subtree}
+    for t in verb.subtree:  # leave out the clauses inside this one that do not hold the value
+        if (
+            t.i != verb.i
+            and t.dep_ in _CLAUSES
+            and t.pos_ in ("VERB", "AUX")
+            and not {x.i for x in t.subtree} & inside
+        ):
+            keep -= {x.i for x in t.subtree}
+    if verb.lemma_.lower() in REPORTING_VERBS:
+        return {}  # "Simon said": who reported, not a fact of its own
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    prefix = ""
+    if subject is not None and subject.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+        keep.discard(subject.i)  # "who" -> the noun the relative clause describes
+        prefix = _words_of(verb.head, leave_out={x.i for x in verb.subtree})
+    elif subject is None and verb.dep_ in ("conj", "advcl"):
+        lender = next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        prefix = _words_of(lender) if lender is not None else ""
+    words = [t for t in verb.doc if t.i in keep and not (t.is_punct and t.i in (min(keep), max(keep)))]
+    if not words:
+        return {}
+    text, at = (prefix + " ") if prefix else "", None
+    for t in words:
+        if t.i == tokens[0].i:
+            at = len(text)
+        text += t.text_with_ws
+    text = text.strip()
+    body = [t for t in verb.sent if not t.is_punct]
+    if at is None or (not prefix and len(words) >= len(body) * 0.9):
+        return {}
+    content = [t for t in words if t.is_alpha and not t.is_stop and t.i not in inside]
+    if len(content) < _CLAUSE_WORDS:
+        return {}  # too short to stand for a fact: any two such clauses read alike
+    return {"clause": text, "clause_at": at}
+
+
+def _words_of(token, leave_out: frozenset[int] | set[int] = frozenset()) -> str:
+    """A noun phrase's words without a clause inside it and without edge punctuation."""
+    words = [
+        t
+        for t in token.subtree
+        if t.i not in leave_out and not (t.dep_ in ("relcl", "acl") and t.i in leave_out)
+    ]
+    while words and words[-1].is_punct:
+        words.pop()
+    return "".join(t.text_with_ws for t in words).strip()
+
+
 def _description(noun, inside: set[int]) -> dict[str, list[str]]:
     """For a holder that is a definite common noun ("the total herring catch for 2026"), the words
     that single it out: ``holder_words`` (lower-case lemmas of its modifiers) and ``holder_ids`` (those
@@ -208,9 +280,12 @@ def _description(noun, inside: set[int]) -> dict[str, list[str]]:
         for t in noun.subtree
         if t.i != noun.i and t.i not in inside and t.pos_ in ("NOUN", "PROPN", "NUM", "ADJ")
     ]
-    return {"holder_words": sorted({t.lemma_.lower() for t in words}),
-            "holder_ids": sorted({t.lemma_.lower() for t in words
-                                  if t.pos_ == "PROPN" or (t.pos_ == "NUM" and any(ch.isdigit() for ch in t.text))})}  # fmt: skip
+    ids = {
+        t.lemma_.lower()
+        for t in words
+        if t.pos_ == "PROPN" or (t.pos_ == "NUM" and any(c.isdigit() for c in t.text))
+    }
+    return {"holder_words": sorted({t.lemma_.lower() for t in words}), "holder_ids": sorted(ids)}
 
 
 def _entity_text(token) -> str:

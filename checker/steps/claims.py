@@ -48,7 +48,7 @@ from checker.rules.hedges import find_hedges, hedge_score
 from checker.rules.opposites import full_frame, predicate_frames
 from checker.rules.residue import _without, find_residue
 from checker.rules.titles import draft, sentence_case
-from checker.rules.values import anchor, extract_values
+from checker.rules.values import anchor, clause, extract_values
 from checker.rules.worthiness import is_check_worthy
 from checker.schemas import CLAIMS, FRAMES, RESIDUE, empty_frame, validate_frame
 
@@ -311,6 +311,7 @@ def _anchored(values: list[dict], sent, offset: int, start: int) -> list[dict]:
     for v in values:
         tokens = [t for t in sent if start + v["start"] <= t.idx + offset < start + v["end"]]
         v.update(anchor(tokens))
+        v.update(clause(tokens))
     return values
 
 

@@ -185,9 +185,10 @@ def _detail_evidence(d: dict) -> tuple[float, str]:
     if d.get("shared"):
         what = "the same place" if d["kind"] == "place_mismatch" else "the same verb"
         return _RULE_SCORE, f"both values attach to {what} in claims that share “{d['shared']}”"
+    where = ", on the clauses that state the values" if d.get("tested_on") == "clause" else ""
     return float(min(d["p_ab"], d["p_ba"])), (
         f"same fact once “{d['b']['text']}” is read as “{d['a']['text']}” "
-        f"(NLI entailment {d['p_ab']:.2f} / {d['p_ba']:.2f})"
+        f"(NLI entailment {d['p_ab']:.2f} / {d['p_ba']:.2f}{where})"
     )
 
 
