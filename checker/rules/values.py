@@ -256,12 +256,8 @@ def clause(tokens: list) -> dict[str, Any]:
 
 
 def _words_of(token, leave_out: frozenset[int] | set[int] = frozenset()) -> str:
-    """A noun phrase's words without a clause inside it and without edge punctuation."""
-    words = [
-        t
-        for t in token.subtree
-        if t.i not in leave_out and not (t.dep_ in ("relcl", "acl") and t.i in leave_out)
-    ]
+    """A noun phrase's words, less those in ``leave_out`` (a clause inside it) and final punctuation."""
+    words = [t for t in token.subtree if t.i not in leave_out]
     while words and words[-1].is_punct:
         words.pop()
     return "".join(t.text_with_ws for t in words).strip()
