@@ -105,6 +105,16 @@ def differences(values_a: list[dict[str, Any]], values_b: list[dict[str, Any]], 
     return out
 
 
+# The rules that can decide a detail check's "same fact" without NLI: the keys of a check
+# (checker.steps.score.detail_checks) that hold a rule's verdict, truthy when it decided.
+SAME_FACT_RULES = ("misspelt", "same_slot", "shared", "swapped", "same_event")
+
+
+def decided_by_rule(check: dict) -> bool:
+    """Whether a rule of SAME_FACT_RULES says the two values of a detail check fill one slot."""
+    return any(check.get(rule) for rule in SAME_FACT_RULES)
+
+
 def _dates_differ(v: dict, w: dict) -> bool:
     """Whether two dates cannot be the same day, compared as precisely as the vaguer one allows: days
     and windows by overlap; a weekday alone ("on Friday", in an article without a date) by weekday;

@@ -218,6 +218,8 @@ def clause(tokens: list) -> dict[str, Any]:
         if verb.head.i == verb.i:
             return {}
         verb = verb.head
+    if verb.lemma_.lower() in REPORTING_VERBS:
+        return {}  # "Simon said": who reported, not a fact of its own
     keep = {t.i for t in verb.subtree}
     for t in verb.subtree:  # leave out the clauses inside this one that do not hold the value
         if (
@@ -227,8 +229,6 @@ def clause(tokens: list) -> dict[str, Any]:
             and not {x.i for x in t.subtree} & inside
         ):
             keep -= {x.i for x in t.subtree}
-    if verb.lemma_.lower() in REPORTING_VERBS:
-        return {}  # "Simon said": who reported, not a fact of its own
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     prefix = ""
     if subject is not None and subject.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":

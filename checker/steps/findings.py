@@ -27,6 +27,7 @@ import hashlib
 import pandas as pd
 
 from checker.config import RelationConfig
+from checker.rules.details import decided_by_rule
 from checker.schemas import FINDING_KINDS, FINDINGS, empty_frame
 
 DETAIL_KINDS = ("entity_mismatch", "place_mismatch", "number_mismatch", "date_mismatch")
@@ -139,7 +140,7 @@ def _same_fact(check: dict, config: RelationConfig, *, by_rule: bool = False) ->
     of one name: misspelt; the same word and named holder: same_slot; figures of one verb in claims
     sharing an age, a person or a day: shared_detail; two venues of one event in one story:
     same_event). With ``by_rule`` only a rule will do."""
-    if any(check.get(rule) for rule in ("misspelt", "same_slot", "shared", "swapped", "same_event")):
+    if decided_by_rule(check):
         return True
     return not by_rule and min(check.get("p_ab", 0.0), check.get("p_ba", 0.0)) >= config.same_fact_threshold
 

@@ -155,8 +155,7 @@ def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) 
                 "same_event": _one_story_event(va, vb, names.get(article.get(a)), names.get(article.get(b))),
                 "difference": list(details.difference(kind, va, vb)), "p_ab": 0.0, "p_ba": 0.0,
             }  # fmt: skip
-            by_rule = (entry["misspelt"] or entry["same_slot"] or entry["shared"] or entry["swapped"]
-                       or entry["same_event"])  # fmt: skip
+            by_rule = details.decided_by_rule(entry)
             if va.get("bearing") and vb.get("bearing") and not by_rule:
                 continue  # two directions from one place are one fact only at the same distance
             if not by_rule and not (_reported(texts[a], va) and _reported(texts[b], vb)):

@@ -32,6 +32,7 @@ from typing import Any
 
 import pandas as pd
 
+from checker.rules.details import decided_by_rule
 from tools.bench import common as bc
 from tools.bench.realnews import load as realnews
 
@@ -175,8 +176,7 @@ def lost_at(gold: dict[str, Any], claims: pd.DataFrame, pairs: pd.DataFrame) -> 
         entries = [e for e in entries if _same_kind(e["kind"], gold["kind"])]
         if not entries:
             return "paired, no value difference"
-        rules = ("misspelt", "same_slot", "shared", "swapped", "same_event")
-        by_nli = [e for e in entries if not any(e.get(rule) for rule in rules)]
+        by_nli = [e for e in entries if not decided_by_rule(e)]
         if len(by_nli) == len(entries):
             best = max(by_nli, key=lambda e: min(e["p_ab"], e["p_ba"]))
             return f"same-fact test: {best['p_ab']:.2f}/{best['p_ba']:.2f}"
