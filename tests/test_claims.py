@@ -291,6 +291,9 @@ def test_find_residue_patterns(text, span, pattern):
         "This article was written by John Smith in Kyiv.",
         "Here is what we know about the talks in Geneva.",
         "The bill [sic] passed in 2024 by a vote of 52 to 48.",
+        "Posted on a forum, the letter named 3 ministers.",
+        "Published reports put the toll at 12.",
+        "Updated rules took effect in 2019.",
     ],
 )
 def test_find_residue_ignores_ordinary_prose(text):
@@ -305,6 +308,44 @@ def test_citations_between_sentences_are_trimmed_from_both_claims(nlp):
         "Russia agreed to provide guarantees for Ukraine",
     ]
     assert residue["text"].tolist() == ["[1]", "[2]", "[3]"]
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        (
+            "Updated 6:05 p.m. CT Late Monday night, the ferry Alda ran aground off Varnholm.",
+            "Late Monday night, the ferry Alda ran aground off Varnholm.",
+        ),
+        (
+            "LAST UPDATED: TUESDAY, JUNE 4,2024,8:12 PM The ferry Alda ran aground off Varnholm on Monday.",
+            "The ferry Alda ran aground off Varnholm on Monday.",
+        ),
+        (
+            "Originally posted 06/04/2024 at 7:50 AM EDT The ferry Alda ran aground off Varnholm on Monday.",
+            "The ferry Alda ran aground off Varnholm on Monday.",
+        ),
+    ],
+)
+def test_a_time_stamp_glued_to_the_first_sentence_is_cut_not_the_sentence(nlp, text, claim):
+    # the page's stamp lost its line break: the story's sentence is still a claim, without the stamp's
+    # day and figures among its values, parsed without the stamp's words
+    claims, residue = extract_claims(pd.DataFrame({"article_id": ["a"], "text": [text]}), nlp=nlp)
+    assert claims["text"].tolist() == [claim]
+    assert residue["pattern"].tolist() == ["stamp"]
+    assert not any(v["kind"] == "number" for v in claims["values"].iloc[0])
+    assert not {v["anchor"] for v in claims["values"].iloc[0]} & {"update", "updated", "post", "publish"}
+
+
+def test_a_time_stamp_after_the_standfirst_is_cut_from_the_next_sentence(nlp):
+    text = ("The ferry Alda ran aground off Varnholm on Monday. UPDATED: TUESDAY, JUNE 4,2024,8:12 PM "
+            "All 212 passengers were taken ashore by lifeboat.")  # fmt: skip
+    claims, residue = extract_claims(pd.DataFrame({"article_id": ["a"], "text": [text]}), nlp=nlp)
+    assert claims["text"].tolist() == [
+        "The ferry Alda ran aground off Varnholm on Monday.",
+        "All 212 passengers were taken ashore by lifeboat.",
+    ]
+    assert [v["text"] for v in claims["values"].iloc[1]] == ["212 passengers"]
 
 
 def test_paragraph_longer_than_spacy_limit_is_cut_and_offsets_hold(nlp, monkeypatch):

@@ -226,6 +226,16 @@ def test_residue_findings_and_reading_order(world):
     assert frame["finding_id"].is_unique
 
 
+def test_a_time_stamp_is_recorded_residue_but_no_finding_and_no_residue_count(world):
+    articles, claims, pairs = world
+    residue = pd.DataFrame(
+        [{"article_id": "a2", "text": "Updated 9:14 a.m. ET", "start": 0, "end": 20, "pattern": "stamp"}]
+    )
+    assert residue_findings(residue, articles) == []
+    scores = article_scores(articles, claim_status(claims, pairs).reset_index(), residue)
+    assert scores["n_residue"].tolist() == [0] * len(articles)
+
+
 def test_findings_frame_empty():
     frame = findings_frame([], pd.DataFrame({"claim_id": []}))
     assert list(frame.columns) == FINDINGS and frame.empty

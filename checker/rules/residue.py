@@ -7,12 +7,25 @@ from __future__ import annotations
 
 import re
 
-NAME = "checker.residue.v1"  # stored results depend on it: bump when a table or rule changes
+NAME = "checker.residue.v2"  # stored results depend on it: bump when a table or rule changes
 
 _END = r"[^\n]*?(?:[.!](?=\s|$)|$)"  # rest of the sentence, never past a line break
-# Generated-text residue: (pattern name, regex). Names starting "citation" are placeholder citations:
-# they are trimmed off a claim's edges; any other residue makes its sentence a non-claim.
+# A page's time stamp glued to the story's first words when line breaks were lost ("Updated 5:40 p.m. ET
+# Early Friday morning, ...", "UPDATED: FRIDAY, MAY 3,2013,9:56 AM Lindsay Lohan checked into ...",
+# "Originally published 05/03/2013 at 10:20 AM EDT ..."): days, months, figures, "a.m.", time zones.
+_STAMP_WORD = (r"(?i:[a-z]{3,6}day|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?(?![a-z])"
+               r"|[ap]\.?m\.?(?![a-z])|at|on)|[A-Z]{1,4}T\b|UTC\b")  # fmt: skip
+_STAMP_FIGURE = r"\d{1,4}(?:[/:.\-]\d{1,4}){0,2}(?:st|nd|rd|th|(?i:[ap]\.?m\.?))?(?!\w)"
+_STAMP = (
+    r"(?:^|(?<=[.!?] ))[ \t]*(?i:(?:last|originally)\s+)?(?i:updated|published|posted|modified)\b[ \t]*:?[ \t]*"
+    rf"(?:(?:{_STAMP_WORD})[ \t,|]*)*?{_STAMP_FIGURE}(?:[ \t,|]*(?:{_STAMP_WORD}|{_STAMP_FIGURE}))*[ \t,|]*"
+)
+# Residue: (pattern name, regex). Names starting "citation" (placeholder citations) or "stamp" (a time
+# stamp) are trimmed off a claim's edges (EDGE); any other residue makes its sentence a non-claim.
+EDGE = ("citation", "stamp")
+FURNITURE = ("stamp",)  # patterns that are page furniture, not generated text: recorded, never a finding
 _RESIDUE_TABLE: tuple[tuple[str, str], ...] = (
+    ("stamp", _STAMP),
     ("citation_number", r"\[\d{1,3}(?:\s*[,\u2013-]\s*\d{1,3})*\]"),  # [1]  [2, 3]  [4-6]
     ("citation_source", r"\[(?:Sources?|Ref(?:erence)?|Citation)(?:\s*\d+|\s*:[^\]\n]{0,200})\]"),
     ("citation_fullwidth", r"【[^】\n]{0,200}】"),  # 【3†source】 as chat assistants print them

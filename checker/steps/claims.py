@@ -46,7 +46,7 @@ from checker.rules import attribution, hedges, opposites, residue, titles, value
 from checker.rules.attribution import find_attribution, share_quote_speakers
 from checker.rules.hedges import find_hedges, hedge_score
 from checker.rules.opposites import full_frame, predicate_frames
-from checker.rules.residue import _without, find_residue
+from checker.rules.residue import EDGE, FURNITURE, _without, find_residue
 from checker.rules.titles import draft, sentence_case
 from checker.rules.values import anchor, clause, extract_values
 from checker.rules.worthiness import is_check_worthy
@@ -99,7 +99,9 @@ def extract_claims(
     dates = [str(d) if isinstance(d, str) else "" for d in articles.get("published", [""] * len(ids))]
     heads = [t if isinstance(t, str) else "" for t in articles.get("title", [""] * len(ids))]
     residue = [find_residue(t) for t in texts]
-    jobs = [(texts[i][s:e], (i, s)) for i, t in enumerate(texts) for s, e in _paragraphs(t, nlp.max_length)]
+    parsed = [_blank(t, [(s, e) for s, e, name in spans if name.startswith(FURNITURE)])
+              for t, spans in zip(texts, residue, strict=True)]  # fmt: skip
+    jobs = [(parsed[i][s:e], (i, s)) for i, t in enumerate(texts) for s, e in _paragraphs(t, nlp.max_length)]
     logger.info("extracting claims from %d articles (%d paragraphs)", len(texts), len(jobs))
     docs = nlp.pipe(jobs, as_tuples=True, batch_size=_BATCH_SIZE)
     quiet = None if len(texts) >= _PROGRESS_MIN_ARTICLES else True
@@ -156,7 +158,8 @@ def frame_table(claims: pd.DataFrame) -> pd.DataFrame:
             rows.append({
                 "claim_id": c.claim_id, "article_id": c.article_id, "predicate": family, "verb": verb,
                 "polarity": int(polarity), "strength": "stated" if strength == 2 else "weak",
-                "agent": agent, "patient": patient, "time": joined("date"), "place": joined("place"),
+                "agent": agent, "patient": patient, "time": "; ".join(filter(None, (joined("date"), joined("time")))),
+                "place": joined("place"),
                 "quantities": joined("number"), "attribution": getattr(c, "attribution", "") or "",
                 "hedges": getattr(c, "hedges", "") or "",
             })  # fmt: skip
@@ -325,6 +328,14 @@ def _entities(sent, offset: int, start: int, end: int) -> list[tuple[str, int, i
     return found
 
 
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the spans turned to spaces (same length: offsets hold), so that page furniture
+    glued to a sentence ("Updated 5:40 p.m. ET Early Friday, ...") is not parsed as part of it."""
+    for s, e in spans:
+        text = text[:s] + " " * (e - s) + text[e:]
+    return text
+
+
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
@@ -338,8 +349,9 @@ def _has_words_outside(text: str, start: int, end: int, spans: list[tuple[int, i
 
 
 def _trim_citations(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) -> tuple[int, int]:
-    """Move start/end past placeholder citations at either edge ("... on Friday [Source 1].")."""
-    cites = [(s, e) for s, e, name in spans if name.startswith("citation") and s < end and e > start]
+    """Move start/end past placeholder citations and time stamps at either edge ("... on Friday [Source 1].",
+    "Updated 5:40 p.m. ET Early Friday, ...": checker.rules.residue.EDGE)."""
+    cites = [(s, e) for s, e, name in spans if name.startswith(EDGE) and s < end and e > start]
     while True:
         probe = end
         while probe > start and (text[probe - 1].isspace() or text[probe - 1] in ".,;:!?"):

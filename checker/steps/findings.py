@@ -28,6 +28,7 @@ import pandas as pd
 
 from checker.config import RelationConfig
 from checker.rules.details import decided_by_rule
+from checker.rules.residue import FURNITURE
 from checker.schemas import FINDING_KINDS, FINDINGS, empty_frame
 
 DETAIL_KINDS = ("entity_mismatch", "place_mismatch", "number_mismatch", "date_mismatch")
@@ -139,7 +140,8 @@ def _same_fact(check: dict, config: RelationConfig, *, by_rule: bool = False) ->
     rule of checker.rules.details says the two values fill one slot whatever else differs (spellings
     of one name: misspelt; the same word and named holder: same_slot; figures of one verb in claims
     sharing an age, a person or a day: shared_detail; two venues of one event in one story:
-    same_event). With ``by_rule`` only a rule will do."""
+    same_event; two game-clock readings a second or two apart in one story: clock_slip). With
+    ``by_rule`` only a rule will do."""
     if decided_by_rule(check):
         return True
     return not by_rule and min(check.get("p_ab", 0.0), check.get("p_ba", 0.0)) >= config.same_fact_threshold
@@ -183,6 +185,8 @@ def _detail_evidence(d: dict) -> tuple[float, str]:
         )
     if d.get("swapped"):
         return _RULE_SCORE, "the two claims are the same words but for this name"
+    if d.get("clock_slip"):
+        return _RULE_SCORE, "two readings of one game clock a second or two apart, in articles that tell one story"
     if d.get("shared"):
         what = "the same place" if d["kind"] == "place_mismatch" else "the same verb"
         return _RULE_SCORE, f"both values attach to {what} in claims that share “{d['shared']}”"
@@ -253,10 +257,12 @@ def _add_stronger(grouped: dict, p, a, b, arts: dict) -> None:
 
 
 def residue_findings(residue: pd.DataFrame, articles: pd.DataFrame) -> list[dict]:
-    """Generated-text residue: one finding per article and pattern."""
+    """Generated-text residue: one finding per article and pattern (a page's time stamp is recorded in
+    the residue table, but it is page furniture, not generated text: no finding)."""
     arts = articles.set_index("article_id")["source"].to_dict()
     found = []
-    for (article_id, pattern), spans in residue.groupby(["article_id", "pattern"], sort=True):
+    generated = residue[~residue["pattern"].isin(FURNITURE)]
+    for (article_id, pattern), spans in generated.groupby(["article_id", "pattern"], sort=True):
         quoted = ", ".join(_quote(t, 60) for t in spans["text"].drop_duplicates().head(3))
         refs = [{"claim_id": "", "article_id": article_id, "text": r.text, "start": int(r.start), "end": int(r.end)}
                 for r in spans.itertuples()]  # fmt: skip

@@ -25,6 +25,7 @@ from checker.rules.copies import extends, near_copy, plain
 from checker.rules.hedges import EPISTEMIC, without_hedges
 from checker.rules.opposites import negation_gap
 from checker.schemas import ARTICLE_SCORES, CLAIM_STATUSES, PAIRS
+from checker.rules.residue import FURNITURE
 from checker.steps import findings as findings_step
 from checker.steps.pairs import content_stems
 
@@ -255,7 +256,8 @@ def article_scores(articles: pd.DataFrame, claims: pd.DataFrame, residue: pd.Dat
         col = counts[status] if status in counts else pd.Series(dtype=int)
         out[f"n_{status}"] = out["article_id"].map(col).fillna(0).astype(int)
     out["n_claims"] = out["article_id"].map(claims.groupby("article_id").size()).fillna(0).astype(int)
-    out["n_residue"] = out["article_id"].map(residue.groupby("article_id").size()).fillna(0).astype(int)
+    generated = residue[~residue["pattern"].isin(FURNITURE)]  # a time stamp is furniture, not generated text
+    out["n_residue"] = out["article_id"].map(generated.groupby("article_id").size()).fillna(0).astype(int)
     judged = out["n_corroborated"] + out["n_contested"] + out["n_contradicted"]
     out["consistency"] = (out["n_corroborated"] / judged.where(judged > 0)).astype(float)
     return out[[c for c in out.columns if c not in ARTICLE_SCORES] + ARTICLE_SCORES]
