@@ -40,9 +40,11 @@ claims (checker.steps.claims.extract_claims):
                        lemma, +1/-1, the subject ("~" a pronoun, "*" a collective, "" none), the
                        object, the verb as written, 2 stated outright / 1 a weaker form ("did not
                        object"); checker.rules.opposites.predicate_frames; [] when none
-    values       list  the names, places, figures and dates the claim states (checker.rules.values):
-                       dicts with kind, text, start, end (offsets in the claim), key, and per kind
-                       label / lo, hi, unit, noun, whole / day, month, weekday; and where it sits in
+    values       list  the names, places, figures, dates and times of day the claim states
+                       (checker.rules.values): dicts with kind (name | place | number | date | time),
+                       text, start, end (offsets in the claim), key, and per kind label / lo, hi, unit,
+                       noun, whole, clock (a game clock in seconds, unit "time left" or "time
+                       elapsed") / day, month, weekday / minute, zone, utc_minute; and where it sits in
                        the parse: anchor (the word it attaches to), holder (whose value it is), and
                        for a definite common-noun holder holder_words / holder_ids (its modifiers; the
                        proper nouns and figures among them); clause / clause_at: the clause that
@@ -68,11 +70,12 @@ frame table (checker.steps.claims.frame_table(claims): one row per predicate fra
     agent        str   the subject's or passive agent's head, lower case ("~" a pronoun, "*" a
                        collective such as "both sides", "" none)
     patient      str   the head of what the predicate is done to or about ("quota")
-    time, place, quantities  str   the dates, places and figures the claim states, "; "-joined (from
-                       values; per claim, not per frame)
+    time, place, quantities  str   the dates and times of day, places and figures the claim states,
+                       "; "-joined (from values; per claim, not per frame)
     attribution, hedges      str   as in claims
 
-residue (generated-text residue found by checker.steps.claims.extract_claims; becomes findings):
+residue (generated-text residue found by checker.steps.claims.extract_claims; becomes findings, except
+a page's time stamp glued to a sentence, pattern "stamp": furniture, recorded and cut from the claim):
     article_id, text, start, end, pattern
 
 clusters:

@@ -37,6 +37,16 @@ def _kinds(a: list[dict], b: list[dict]) -> list[tuple[str, str, str]]:
          [("date_mismatch", "in May", "in October")]),
         (("The ferry sank on Thursday.", {}), ("The ferry sank on November 24, 2026.", {}),
          [("date_mismatch", "on Thursday", "November 24, 2026")]),
+        # a time of day is compared as a time, in one zone or converted between zones of fixed offset;
+        # a game clock as the seconds it reads, without the rounding slack of a measure
+        (("The ship docked at 5:59 PM.", {}), ("The ship docked at 6:15 PM.", {}),
+         [("date_mismatch", "5:59 PM", "6:15 PM")]),
+        (("The polls closed at 1400 GMT.", {}), ("The polls closed at 8 a.m. EST.", {}),
+         [("date_mismatch", "1400 GMT", "8 a.m. EST")]),
+        (("Ortiz scored with 2:31 left in the third period.", {}), ("Ortiz scored with 2:30 to play.", {}),
+         [("number_mismatch", "2:31 left", "2:30 to play")]),
+        (("The bout was stopped 50 seconds into round four.", {}), ("The bout was stopped at the 1:50 mark.", {}),
+         [("number_mismatch", "50 seconds into", "1:50 mark")]),
         # a part of a whole against the same count told alone; the whole is not a second figure
         (("Lind missed 9 of the club's 30 games.", {}), ("Lind missed 11 games.", {}),
          [("number_mismatch", "9", "11 games")]),
@@ -62,9 +72,16 @@ def test_differences_are_found(a, b, expected):
         ("The ferry sank in November.", "The ferry sank on November 24, 2026."),
         ("The ferry sank on Tuesday.", "The ferry sank on November 24, 2026."),  # a Tuesday
         ("The ferry sank on Tuesday.", "The ferry sank in November."),  # a weekday and a month: no comparison
-        # figures that are not counts: clock times, scores
-        ("It ended at 5:59 PM.", "It ended at 6:15 PM."),
+        # figures that are not counts: scores
         ("Arsenal beat Chelsea 2-1.", "Arsenal beat Chelsea 3-1."),
+        # one moment in two zones; a local time against a named zone needs the place's offset
+        ("The polls closed at 1400 GMT.", "The polls closed at 10 a.m. EDT."),
+        ("The polls closed at 8 p.m. local time.", "The polls closed at 2000 GMT."),
+        # two times of day in one claim: which one is disputed is unclear
+        ("Voting ran from 7 a.m. to 9 p.m.", "Voting ended at 8 p.m."),
+        # a clock counting down and one counting up are not one reading
+        ("She scored with 4:10 left in the half.", "She scored 4 minutes 10 seconds into the half."),
+        ("He scored with 3:05 to go.", "He scored with 3 minutes 5 seconds left."),
     ],
 )
 def test_compatible_values_are_not_differences(a, b):
@@ -256,3 +273,13 @@ def test_one_definite_description_holds_one_figure():
     assert not same_slot(fig(["2027", "wheat"], ["2027"]), fig(["2028", "wheat"], ["2028"]))
     assert not same_slot(fig(["2027"], ["2027"]), fig(["2027"], ["2027"], holder="budget"))
     assert not same_slot(fig(["2027"], ["2027"]), fig(["2027"], ["2027"], anchor="raise"))
+
+
+def test_a_game_clock_read_a_second_apart_is_one_moment():
+    from checker.rules.details import clock_slip
+
+    left, also_left, far, up = (extract_values(t)[0] for t in (
+        "He scored with 7:42 left.", "He scored with 7:41 to go.", "He scored with 7:12 left.",
+        "He scored 7 minutes 41 seconds into the half."))  # fmt: skip
+    assert clock_slip(left, also_left) and clock_slip(also_left, left)
+    assert not clock_slip(left, far) and not clock_slip(also_left, up) and not clock_slip(left, left)

@@ -144,3 +144,20 @@ def test_claims_naming_one_person_in_two_spellings_one_slip_apart_are_paired():
         ("k0", "k1"), ("k0", "k4"), ("k1", "k2"), ("k1", "k3"), ("k2", "k4"), ("k3", "k4"),
     ]  # fmt: skip
     assert select_pairs(claims, found, PairConfig(frame_neighbours=0)).empty
+
+
+def test_claims_reading_one_game_clock_a_second_or_two_apart_are_paired():
+    # "with 9:12 left" / "with 9:11 to go" in a long sentence and a short one: one moment, paired
+    # whatever their embeddings; a reading far off, or counted the other way, pairs nothing
+    from checker.rules.values import extract_values
+
+    texts = ["Lund, who had already scored twice, made it 3-1 on a rebound with 9:12 left in the third.",
+             "Lund scored on a rebound with 9:11 to go.", "Lund scored again with 4:40 left.",
+             "The goal came 9 minutes 11 seconds into the third.", "Lund scored with 9:12 remaining."]  # fmt: skip
+    values = [extract_values(t) for t in texts]
+    vectors = np.eye(5, dtype=np.float32)
+    empty = pd.DataFrame({"a": pd.Series(dtype=int), "b": pd.Series(dtype=int), "similarity": pd.Series(dtype=float)})
+    found = candidates(texts, np.arange(5), lambda pos: vectors[pos], empty, values=values)
+    claims = pd.DataFrame({"claim_id": [f"k{i}" for i in range(5)], "article_id": [f"a{i}" for i in range(5)]})
+    pairs = select_pairs(claims, found, PairConfig(lexical_neighbours=0, frame_neighbours=3))
+    assert sorted(map(tuple, pairs[["claim_a", "claim_b"]].values.tolist())) == [("k0", "k1"), ("k1", "k4")]

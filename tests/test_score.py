@@ -188,6 +188,23 @@ def test_two_venues_of_one_event_in_one_story_are_a_place_mismatch_by_rule():
     assert [c["same_event"] for c in other_story] == [""]  # article a3 names neither leader
 
 
+def test_one_game_clock_read_a_second_apart_in_one_story_is_a_number_mismatch_by_rule():
+    # two outlets on one game (both name the same two players) put one basket a second apart; an
+    # outlet on another game at a nearby reading is not the same moment
+    from checker.rules.values import extract_values
+
+    players = [_name("Ada Lorn", "PERSON", 0), _name("Teo Marsk", "PERSON", 13)]
+    texts = ["Lorn broke the record with a jumper from the wing, her ninth of the night, with 3:18 left.",
+             "She hit the record shot with 3:17 to go.", "Ada Lorn and Teo Marsk both started.",
+             "Ada Lorn and Teo Marsk both scored.", "The winner came with 3:17 left."]  # fmt: skip
+    values = [extract_values(texts[0]), extract_values(texts[1]), players, players, extract_values(texts[4])]
+    claims = _claims(*texts, values=values).assign(article_id=["a1", "a2", "a1", "a2", "a3"])
+    pairs = pd.DataFrame({"claim_a": ["k0", "k0"], "claim_b": ["k1", "k4"]})
+    one_game, other_game = detail_checks(pairs, claims, FakeNLI())
+    assert [(c["kind"], c["clock_slip"]) for c in one_game] == [("number_mismatch", True)]
+    assert [c["clock_slip"] for c in other_game] == [False]  # article a3 names neither player
+
+
 def test_a_venue_needs_a_definite_event_of_one_kind():
     from checker.rules.details import same_event
 

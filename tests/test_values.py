@@ -37,12 +37,48 @@ def test_a_figure_belongs_to_the_person_it_describes(nlp, text, value, holder):
     assert _holder(nlp, text, value)["holder"] == holder
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Late Monday night, the ferry ran aground off Varnholm.", "Monday"),
+        ("The ferry ran aground early on Tuesday morning near Varnholm.", "Tuesday"),
+    ],
+)
+def test_a_day_inside_a_part_of_the_day_attaches_to_the_verb(nlp, text, value):
+    found = _holder(nlp, text, value)
+    assert (found["anchor"], found["holder"]) == ("run", "ferry")
+
+
 def test_a_time_of_day_is_no_quantity():
     # "(1100 GMT)" and "(1300 GMT)" are two clock times, not two figures of one thing
     from checker.rules.values import extract_values
 
     values = extract_values("Polls closed at 6 p.m. local time (1300 GMT) after 2,000 booths opened.")
     assert [v["text"] for v in values if v["kind"] == "number"] == ["2,000 booths"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("The ferry left at 6:45 a.m. and docked at 0910 GMT.", [("time", "6:45 a.m.", "06:45"),
+                                                                   ("time", "0910 GMT", "09:10 gmt")]),
+        ("Gates opened at 9 p.m. local time.", [("time", "9 p.m. local time", "21:00 local time")]),
+        ("She scored with 12:04 remaining.", [("number", "12:04 remaining", "12:04 time left")]),
+        ("He scored with nine minutes and 5 seconds to go.", [("number", "nine minutes and 5 seconds to go",
+                                                               "9:05 time left")]),
+        ("The fight was waved off 38 seconds into the third round.", [("number", "38 seconds into",
+                                                                        "0:38 time elapsed")]),
+        # a month's abbreviation at the start of a longer word is no date
+        ("The referee stopped it at the 1:15 mark, two decades on.", [("number", "1:15 mark", "1:15 time elapsed"),
+                                                                       ("number", "two decades", "2 decade")]),
+        # no clock: a ratio, a score, a duration
+        ("The vote split 7:2 and the race took 12 minutes.", [("number", "12 minutes", "12 minute")]),
+    ],
+)  # fmt: skip
+def test_clock_readings_are_times_of_day_or_game_clocks(text, found):
+    from checker.rules.values import extract_values
+
+    assert [(v["kind"], v["text"], v["key"]) for v in extract_values(text)] == found
 
 
 def test_a_part_of_a_whole_counts_the_whole_s_noun():

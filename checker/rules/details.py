@@ -31,7 +31,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from checker.rules.copies import near_copy
 
-NAME = "checker.details.v10"  # findings depend on it: bump when a table or rule changes
+NAME = "checker.details.v11"  # findings depend on it: bump when a table or rule changes
 
 # One referent, several names (lower case, as name_key writes them). A short table of what news
 # writes most; acronyms with their expansion in the same pair or corpus are found by rule.
@@ -102,12 +102,16 @@ def differences(values_a: list[dict[str, Any]], values_b: list[dict[str, Any]], 
     days_b = [w for w in values_b if w["kind"] == "date" and w.get("key")]
     if len(days_a) == 1 and len(days_b) == 1 and _dates_differ(days_a[0], days_b[0]):
         out.append(("date_mismatch", days_a[0], days_b[0]))
+    times_a = [v for v in values_a if v["kind"] == "time"]
+    times_b = [w for w in values_b if w["kind"] == "time"]
+    if len(times_a) == 1 and len(times_b) == 1 and _times_differ(times_a[0], times_b[0]):
+        out.append(("date_mismatch", times_a[0], times_b[0]))
     return out
 
 
 # The rules that can decide a detail check's "same fact" without NLI: the keys of a check
 # (checker.steps.score.detail_checks) that hold a rule's verdict, truthy when it decided.
-SAME_FACT_RULES = ("misspelt", "same_slot", "shared", "swapped", "same_event")
+SAME_FACT_RULES = ("misspelt", "same_slot", "shared", "swapped", "same_event", "clock_slip")
 
 
 def decided_by_rule(check: dict) -> bool:
@@ -131,6 +135,17 @@ def _dates_differ(v: dict, w: dict) -> bool:
     return False
 
 
+def _times_differ(v: dict, w: dict) -> bool:
+    """Whether two times of day cannot be one moment: read in one zone (the same zone named, or none
+    named by either), or both in zones of fixed offset and compared in UTC ("07:37 GMT" is "03:37
+    EDT"). "7:37 local time" against "07:37 GMT" cannot be compared without the place's offset."""
+    if v["zone"] == w["zone"]:
+        return v["minute"] != w["minute"]
+    if "utc_minute" in v and "utc_minute" in w:
+        return v["utc_minute"] != w["utc_minute"]
+    return False
+
+
 def _weekday(v: dict) -> str:
     """The weekday a date names or falls on ("" for a window or a day without a year)."""
     if v.get("weekday"):
@@ -146,6 +161,21 @@ def _month(v: dict) -> int:
         return int(v["month"])
     lo, hi = (v["day"], v["day"]) if v.get("day") else (v.get("lo") or "", v.get("hi") or "")
     return int(lo[5:7]) if lo and lo[:7] == hi[:7] else 0
+
+
+CLOCK_SLIP = 2  # seconds: two game-clock readings this close, counted the same way, are one moment
+
+
+def clock_slip(v: dict, w: dict) -> bool:
+    """Whether two game-clock readings are one moment written differently: both count down ("with 7:42
+    left" / "with 7:41 to go") or both up, and differ by at most CLOCK_SLIP seconds. Two events of one
+    game a second apart are rarely both reported; a reporter's slip of a second is common. Whether the
+    two claims' articles tell of one game is the caller's to check (shared names)."""
+    return (
+        bool(v.get("clock") and w.get("clock"))
+        and v["unit"] == w["unit"]
+        and 0 < abs(v["lo"] - w["lo"]) <= CLOCK_SLIP
+    )
 
 
 def _one_figure(values: list[dict], v: dict) -> bool:
@@ -165,9 +195,9 @@ def same_slot(v: dict, w: dict) -> bool:
     """Whether two values attach to the same word and belong to the same holder (checker.rules.values
     .anchor): "fell 600 m" and "fell 700 m" by one climber; "31-year-old Robert Buckley" and
     "32-year-old Robert Buckley". Unknown holders never match: precision first."""
-    if v["kind"] not in ("number", "date") or not v.get("anchor") or v.get("anchor") != w.get("anchor"):
+    if v["kind"] not in ("number", "date", "time") or not v.get("anchor") or v.get("anchor") != w.get("anchor"):
         return False
-    if v["kind"] == "date" and v["anchor"] in _GENERIC_VERBS:
+    if v["kind"] in ("date", "time") and v["anchor"] in _GENERIC_VERBS:
         return False  # "Obama said on Tuesday" / "on Friday": one speaker speaks on many days
     hv, hw = v.get("holder", ""), w.get("holder", "")
     # only a named holder identifies the fact: "a climber fell 150 m" and "a man fell 600 m" may be two
@@ -376,7 +406,7 @@ def _overlap(v: dict, w: dict) -> bool:
     hi_w = w["hi"] if w.get("hi") is not None else float("inf")
     slack = (
         _ROUNDING * max(abs(v["lo"]), abs(w["lo"]))
-        if v.get("unit") not in ("", None) and not _counted(v)
+        if v.get("unit") not in ("", None) and not _counted(v) and not v.get("clock")  # a clock reads exactly
         else 0
     )
     return v["lo"] <= hi_w + slack and w["lo"] <= hi_v + slack
@@ -448,5 +478,5 @@ def slot(kind: str, v: dict, w: dict) -> str:
     if kind == "place_mismatch":
         return f"direction from {v['text']}" if v.get("bearing") and w.get("bearing") else "place"
     if kind == "date_mismatch":
-        return "date"
+        return "time of day" if v["kind"] == "time" else "date"
     return {"PERSON": "person's name", "ORG": "organisation", "NORP": "group"}.get(v.get("label", ""), "name")

@@ -1,6 +1,6 @@
 """The checkable values a claim states: names, places, figures (with bounds and units) and dates.
 
-A value is a dict (JSON-ready, stored with the claim): ``kind`` (name | place | number | date),
+A value is a dict (JSON-ready, stored with the claim): ``kind`` (name | place | number | date | time),
 ``text`` (as written), ``start``/``end`` (offsets in the claim), ``key`` (normalised, for equality),
 and per kind:
 
@@ -16,6 +16,12 @@ and per kind:
   that is all that is said. A month without a day ("in September", "since December 2008") is the
   month's window, its year taken from the article's date when not written, with ``month`` (1-12);
   without a year or a published date it has ``month`` alone.
+- a game clock ("with 7:42 left", "7 minutes 41 seconds to go", "at the 2:15 mark", "44 seconds into
+  the round") is a number in seconds with unit "time left" or "time elapsed" and ``clock`` True: it
+  reads exactly, without the rounding slack of measures.
+- time (of day: "7:37 a.m.", "0737 GMT", "4 p.m. local time"): ``minute`` (0-1439 as read), ``zone``
+  ("" when none is named, else "gmt", "edt", "local time", ...) and, for a zone of fixed offset,
+  ``utc_minute``.
 - a count of part of a whole ("10 of the Saints' 16 games") counts the whole's noun, and the whole
   ("16 games") has ``whole`` True: it is the total the part is taken from, not a figure of its own.
 
@@ -37,7 +43,7 @@ from typing import Any
 
 from checker.rules.attribution import REPORTING_VERBS
 
-NAME = "checker.values.v10"
+NAME = "checker.values.v11"
 
 NAME_LABELS = {"PERSON": "name", "ORG": "name", "NORP": "name", "EVENT": "name", "GPE": "place",
                "LOC": "place", "FAC": "place"}  # fmt: skip
@@ -45,7 +51,7 @@ MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augus
           "october", "november", "december"]  # fmt: skip
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")  # fmt: skip
+          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![a-z])")  # not "15 mark", "2 decades"
 _DATE = re.compile(
     rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{_MONTH})\.?|(?P<m2>{_MONTH})\.?\s+(?P<d2>\d{{1,2}})"
     rf"(?:st|nd|rd|th)?\b)(?:,?\s+(?P<y>\d{{4}}))?"
@@ -72,6 +78,27 @@ _NUMBER = re.compile(
     r"(?:\s*(?:-|to|and)\s*(?P<num2>" + _NUM + r")(?![\w]))?"
     r"(?:\s+(?P<scale>thousand|million|billion|trillion))?(?:\s*(?P<pct>%|per\s?cent|percent))?"
     r"(?:[\s-]+(?P<noun>(?-i:(?:[a-z]+-)?[a-z]+)))?",  # a lower-case word: "13 Zurana" counts no Zurana
+    re.IGNORECASE,
+)
+# A clock reading in a game or a fight, counted down ("with 7:42 left", "7 minutes 41 seconds to go") or
+# up ("at the 2:15 mark", "44 seconds into the seventh round"): a figure in seconds, never a time of day.
+_CLOCK_NUM = r"\d{1,2}|" + "|".join(_WORDS[:19])
+_GAME_CLOCK = re.compile(
+    r"(?<![\w:.,/])(?:(?P<cm>\d{1,2}):(?P<cs>[0-5]\d)(?!:?\d)"
+    rf"|(?:(?P<mm>{_CLOCK_NUM})\s+minutes?,?\s+(?:and\s+)?)?(?P<ss>{_CLOCK_NUM})\s+seconds?"
+    rf"|(?P<mo>{_CLOCK_NUM})\s+minutes?)"
+    r"\s+(?:(?P<left>left|remaining|to\s+go|to\s+play)|(?P<into>into|mark\b|of\s+the\s+\w+\s+round))",
+    re.IGNORECASE,
+)
+# A time of day: "7:37 a.m.", "07:37 GMT", "0737 GMT", "4:00 p.m. local time"; a zone's UTC offset in
+# minutes where it is fixed ("ET" and "PT" switch with daylight saving: known only by name).
+_ZONES = {"gmt": 0, "utc": 0, "z": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300, "mst": -420,
+          "mdt": -360, "pst": -480, "pdt": -420, "bst": 60, "cet": 60, "cest": 120, "et": None, "ct": None,
+          "mt": None, "pt": None, "local time": None}  # fmt: skip
+_ZONE = r"(?P<zone>GMT|UTC|[ECMP][SD]?T|BST|CES?T|local\s+time)\b"
+_TIME_OF_DAY = re.compile(
+    r"(?<![\w:.,/$£€])(?:(?P<h>\d{1,2})(?::(?P<m>[0-5]\d))?\s*(?P<ampm>[ap])\.?\s?m\b\.?(?:\s*" + _ZONE + r")?"
+    r"|(?P<h2>[0-2]?\d)(?::?(?P<m2>[0-5]\d))\s*" + _ZONE.replace("zone", "zone2") + r")",
     re.IGNORECASE,
 )
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
@@ -113,6 +140,13 @@ def extract_values(text: str, entities: list[tuple[str, int, int]] | None = None
                 {"kind": "date", "text": text[m.start() : end], "start": m.start(), "end": end, **value}
             )
             taken.append(m.span())
+    for rx, read in ((_GAME_CLOCK, _clock_value), (_TIME_OF_DAY, _time_value)):
+        for m in rx.finditer(text):
+            value = read(m) if not _inside(m.start(), taken) else None
+            if value:
+                end = m.end() - (m.group(0).endswith(".") and m.end() == len(text))  # the sentence's full stop
+                out.append({"text": text[m.start() : end], "start": m.start(), "end": end, **value})
+                taken.append(m.span())
     for label, start, end in entities or []:
         kind = NAME_LABELS.get(label)
         surface = text[start:end].strip(" '’\"")
@@ -157,6 +191,7 @@ def _partitives(text: str, numbers: list[dict[str, Any]]) -> None:
         whole["whole"] = True
 
 
+_DAY_PARTS = frozenset({"morning", "afternoon", "evening", "night", "dawn", "midnight", "noon", "hour"})
 _CLIMB = ("prep", "pobj", "pcomp", "npadvmod", "nummod", "quantmod", "compound", "appos")
 _CHAIN = ("xcomp", "advcl", "pcomp", "conj", "ccomp", "acl", "relcl", "prep", "pobj")
 
@@ -182,6 +217,11 @@ def anchor(tokens: list) -> dict[str, Any]:
         if head.dep_ == "appos" and head.pos_ == "PROPN":
             break
         head = head.head
+    # "late Monday night", "early on Friday morning": a part of a day is when the verb happened, not a holder
+    while head.lemma_.lower() in _DAY_PARTS and head.dep_ in ("npadvmod", "pobj", "obl") and head.head.i != head.i:
+        head = head.head
+        while head.pos_ == "ADP" and head.head.i != head.i:
+            head = head.head
     if head.pos_ in ("NOUN", "PROPN"):
         return {"anchor": head.lemma_.lower(), "holder": _entity_text(head), **_description(head, inside)}
     verb, steps = head, 0
@@ -442,6 +482,45 @@ def _date_value(m: re.Match, published: str) -> dict[str, Any] | None:
     if not m.group("y") and base is not None and day > base + dt.timedelta(days=7):
         day = day.replace(year=day.year - 1)  # "Dec. 30" in a January article is last year's
     return {"day": day.isoformat(), "key": day.isoformat()}
+
+
+def _clock_value(m: re.Match) -> dict[str, Any] | None:
+    """A game clock as a figure in seconds, unit "time left" or "time elapsed" (see _GAME_CLOCK)."""
+    if m.group("cm"):
+        seconds = int(m.group("cm")) * 60 + int(m.group("cs"))
+    elif m.group("ss"):
+        seconds = _clock_number(m.group("mm") or "0") * 60 + _clock_number(m.group("ss"))
+    else:
+        seconds = _clock_number(m.group("mo")) * 60
+    unit = "time left" if m.group("left") else "time elapsed"
+    key = f"{seconds // 60}:{seconds % 60:02d} {unit}"
+    return {"kind": "number", "lo": float(seconds), "hi": float(seconds), "unit": unit, "noun": "",
+            "key": key, "exact": True, "clock": True}  # fmt: skip
+
+
+def _clock_number(word: str) -> int:
+    return int(word) if word.isdigit() else _number_words(word.lower())
+
+
+def _time_value(m: re.Match) -> dict[str, Any] | None:
+    """A time of day: ``minute`` (0-1439, as read), ``zone`` ("" when none is named) and, where the zone
+    has a fixed offset, ``utc_minute``."""
+    if m.group("h"):
+        hour, minute, zone = int(m.group("h")), int(m.group("m") or 0), m.group("zone") or ""
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if m.group("ampm").lower() == "p" else 0)
+    else:
+        hour, minute, zone = int(m.group("h2")), int(m.group("m2")), m.group("zone2")
+        if hour > 23:
+            return None
+    zone = re.sub(r"\s+", " ", zone.lower())
+    value = {"kind": "time", "minute": hour * 60 + minute, "zone": zone,
+             "key": f"{hour:02d}:{minute:02d}{' ' + zone if zone else ''}"}  # fmt: skip
+    offset = _ZONES.get(zone)
+    if offset is not None:
+        value["utc_minute"] = (hour * 60 + minute - offset) % 1440
+    return value
 
 
 def _month_value(month: int, year: str | None, base: dt.date | None) -> dict[str, Any]:

@@ -8,7 +8,8 @@ Frame neighbours are there because a headline "Norland Agrees to Quotas" and a b
 "Norland, through its premier, is said not to object to the quotas as part of a wider deal" are far
 apart as wholes while stating one actor's stance on one thing. Claims naming a person in two
 spellings one slip apart ("Ekerwald" / "Ekervald") are frame candidates too, for the same reason:
-one entity across the corpus, whatever else the two claims say.
+one entity across the corpus, whatever else the two claims say; so are claims reading one game clock
+a second or two apart ("with 7:42 left" / "with 7:41 to go").
 
 Lexical neighbours are there because sentence embeddings put a claim and its negated restatement far
 apart: on data/demo, "The talks ended without any agreement on a prisoner exchange" has cosine 0.40 with
@@ -36,7 +37,7 @@ from tqdm.auto import tqdm
 
 from checker.config import PairConfig
 from checker.rules.attribution import REPORTING_VERBS
-from checker.rules.details import one_slip
+from checker.rules.details import CLOCK_SLIP, one_slip
 from checker.schemas import validate_frame
 
 PAIR_COLUMNS = ["claim_a", "claim_b", "article_a", "article_b", "similarity", "kind"]
@@ -188,6 +189,34 @@ def name_neighbours(words: Sequence[set[str]], new: np.ndarray, *, max_group: in
     )
 
 
+def clock_neighbours(values: Sequence, new: np.ndarray, *, max_group: int = 50) -> pd.DataFrame:
+    """Positional pairs (a, b) of claims reading one game clock a second or two apart ("with 7:42 left" /
+    "with 7:41 to go": checker.rules.details.clock_slip), a among ``new``, whatever their embeddings: a
+    long sentence telling the moment among other facts is far from a short one. A reading more than
+    ``max_group`` claims share is left out, as frame_neighbours does."""
+    readings: dict[tuple[str, int], list[int]] = {}
+    for pos, stated in enumerate(values):
+        for v in stated or ():
+            if v.get("clock"):
+                readings.setdefault((v["unit"], int(v["lo"])), []).append(pos)
+    rows = set()
+    wanted = set(np.asarray(new, dtype=np.int64).tolist())
+    for (unit, seconds), members in readings.items():
+        for step in range(1, CLOCK_SLIP + 1):
+            others = readings.get((unit, seconds + step), [])
+            if len(members) > max_group or len(others) > max_group:
+                continue
+            rows.update((a, b) for a in members for b in others if a in wanted and a != b)
+            rows.update((b, a) for a in members for b in others if b in wanted and a != b)
+    ordered = sorted(rows)
+    return pd.DataFrame(
+        {
+            "a": np.array([r[0] for r in ordered], dtype=np.int64),
+            "b": np.array([r[1] for r in ordered], dtype=np.int64),
+        }
+    )
+
+
 def candidates(
     texts: Sequence[str],
     new: np.ndarray,
@@ -209,7 +238,8 @@ def candidates(
             similarity); None when nothing is stored.
         frames: every claim's predicate frames, aligned with ``texts`` (None: no frame neighbours).
         values: every claim's values (checker.rules.values), aligned with ``texts``: claims naming a
-            person in two spellings one slip apart are frame candidates too (None: none).
+            person in two spellings one slip apart, or reading one game clock a second or two apart,
+            are frame candidates too (None: none).
 
     TF-IDF weights are corpus-wide, so lexical neighbours are found over every text and the rows of
     new claims kept. The result is select_pairs' input.
@@ -230,10 +260,10 @@ def candidates(
         cosine = np.einsum("ij,ij->i", vectors(fa), vectors(fb)).astype(float) if len(fa) else np.zeros(0)
         parts.append(framed.assign(similarity=cosine, frame=True))
     if values is not None and config.frame_neighbours > 0:
-        named = name_neighbours([name_words(v) for v in values], new)
-        na, nb = named["a"].to_numpy(dtype=np.int64), named["b"].to_numpy(dtype=np.int64)
-        cosine = np.einsum("ij,ij->i", vectors(na), vectors(nb)).astype(float) if len(na) else np.zeros(0)
-        parts.append(named.assign(similarity=cosine, frame=True))
+        for near in (name_neighbours([name_words(v) for v in values], new), clock_neighbours(values, new)):
+            na, nb = near["a"].to_numpy(dtype=np.int64), near["b"].to_numpy(dtype=np.int64)
+            cosine = np.einsum("ij,ij->i", vectors(na), vectors(nb)).astype(float) if len(na) else np.zeros(0)
+            parts.append(near.assign(similarity=cosine, frame=True))
     if stored is not None and len(stored):
         parts.append(stored.assign(a=new[stored["a"]])[["a", "b", "similarity"]])
     return pd.concat(parts, ignore_index=True).astype({"a": np.int64, "b": np.int64})

@@ -110,7 +110,8 @@ def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) 
     (``same_slot``), two figures of one verb in claims that share an age, a person or a day
     (``shared``, the detail shared), two claims in the same words but for one name (``swapped``,
     whatever labels the tagger gave), two venues of one event in articles that tell one story
-    (``same_event``). Otherwise claim b's value is replaced by claim a's
+    (``same_event``), two game-clock readings a second or two apart in articles that tell one story
+    (``clock_slip``). Otherwise claim b's value is replaced by claim a's
     (``substitute``) and NLI scores a against the edited b in both directions: two claims that differ
     only in that value then say the same thing (high entailment), while two different facts that
     happen to share a kind of value do not ("this quake killed 10" vs "the 2004 quake killed 612").
@@ -120,7 +121,7 @@ def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) 
     claim that packs several facts then no longer hides one of them.
     Returns, per pair, a list of dicts: kind, slot, a and b (the two values), misspelt, same_slot,
     shared, swapped, same_event (the kind of event both places are the venue of, in two articles that
-    share names: one story), difference, p_ab and p_ba (entailment of the edited pair; 0 where a rule
+    share names: one story), clock_slip, difference, p_ab and p_ba (entailment of the edited pair; 0 where a rule
     decided) and, where NLI decided, tested_on. Pairs without candidates cost nothing.
 
     Two kinds of candidate are left out: a person's name the corpus labels a place elsewhere is no
@@ -153,6 +154,8 @@ def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) 
                 "shared": details.shared_detail(va, vb, stated.get(a) or [], stated.get(b) or []),
                 "swapped": bool(swapped) and (va, vb) == (swapped[1], swapped[2]),
                 "same_event": _one_story_event(va, vb, names.get(article.get(a)), names.get(article.get(b))),
+                "clock_slip": details.clock_slip(va, vb)
+                and _one_story(va, vb, names.get(article.get(a)), names.get(article.get(b))),
                 "difference": list(details.difference(kind, va, vb)), "p_ab": 0.0, "p_ba": 0.0,
             }  # fmt: skip
             by_rule = details.decided_by_rule(entry)
@@ -212,9 +215,15 @@ def _one_story_event(
     """The kind of event two places are the venue of (checker.rules.details.same_event) when the two
     articles also tell one story: they share ``_STORY_NAMES`` names or places besides these two."""
     kind = details.same_event(va, vb)
-    if not kind or not names_a or not names_b:
-        return ""
-    return kind if len((names_a & names_b) - {va["key"], vb["key"]}) >= _STORY_NAMES else ""
+    return kind if kind and _one_story(va, vb, names_a, names_b) else ""
+
+
+def _one_story(va: dict, vb: dict, names_a: frozenset[str] | None, names_b: frozenset[str] | None) -> bool:
+    """Whether two articles tell one story: they share ``_STORY_NAMES`` names or places besides the two
+    values compared."""
+    if not names_a or not names_b:
+        return False
+    return len((names_a & names_b) - {va["key"], vb["key"]}) >= _STORY_NAMES
 
 
 def _reported(text: str, value: dict) -> bool:
