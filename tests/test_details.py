@@ -47,6 +47,13 @@ def _kinds(a: list[dict], b: list[dict]) -> list[tuple[str, str, str]]:
          [("number_mismatch", "2:31 left", "2:30 to play")]),
         (("The bout was stopped 50 seconds into round four.", {}), ("The bout was stopped at the 1:50 mark.", {}),
          [("number_mismatch", "50 seconds into", "1:50 mark")]),
+        # sums of one currency, counts of a noun pint takes for a unit, magnitudes written two ways
+        (("The bridge cost $1.2 million.", {}), ("The bridge cost $2 million.", {}),
+         [("number_mismatch", "$1.2 million", "$2 million")]),
+        (("Okafor scored 31 points.", {}), ("Okafor scored 33 points.", {}),
+         [("number_mismatch", "31 points", "33 points")]),
+        (("A magnitude-5.8 quake hit the coast.", {}), ("A 6.1-magnitude quake hit the coast.", {}),
+         [("number_mismatch", "5.8 quake", "6.1-magnitude")]),
         # a part of a whole against the same count told alone; the whole is not a second figure
         (("Lind missed 9 of the club's 30 games.", {}), ("Lind missed 11 games.", {}),
          [("number_mismatch", "9", "11 games")]),
@@ -72,6 +79,9 @@ def test_differences_are_found(a, b, expected):
         ("The ferry sank in November.", "The ferry sank on November 24, 2026."),
         ("The ferry sank on Tuesday.", "The ferry sank on November 24, 2026."),  # a Tuesday
         ("The ferry sank on Tuesday.", "The ferry sank in November."),  # a weekday and a month: no comparison
+        # one sum written two ways; sums in two currencies are not compared
+        ("The club paid £1.5bn.", "The club paid 1.5 billion pounds."),
+        ("The club paid £1.5bn.", "The club paid €1.7bn."),
         # figures that are not counts: scores
         ("Arsenal beat Chelsea 2-1.", "Arsenal beat Chelsea 3-1."),
         # one moment in two zones; a local time against a named zone needs the place's offset

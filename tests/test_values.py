@@ -81,6 +81,30 @@ def test_clock_readings_are_times_of_day_or_game_clocks(text, found):
     assert [(v["kind"], v["text"], v["key"]) for v in extract_values(text)] == found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # money: a currency symbol or noun is the unit, a glued "m" / "bn" the scale
+        ("The storm did more than $4 million in damage.", [(">=4,000,000 USD")]),
+        ("The club paid £1.5bn for the ground, and €12m for the roof.", ["1,500,000,000 GBP", "12,000,000 EUR"]),
+        ("The fine was 30 million euros.", ["30,000,000 EUR"]),
+        ("It will cost between $20 and $25 million.", ["20,000,000-25,000,000 USD"]),
+        # a unit pint knows by another meaning is still the counted noun
+        ("Okafor scored 31 points and 6 rebounds.", ["31 point", "6 rebound"]),
+        # a quake's magnitude however it is written
+        ("A magnitude-5.8 quake hit the coast.", ["5.8 magnitude"]),
+        ("A 5.8-magnitude quake hit the coast.", ["5.8 magnitude"]),
+        ("The quake measured 5.8 on the Richter scale.", ["5.8 magnitude"]),
+        # a glued "m" without a currency is still metres; "5k" alone is not read
+        ("He fell 9m and later ran a 5k.", ["0.005592 mile"]),
+    ],
+)  # fmt: skip
+def test_money_counted_nouns_and_magnitudes(text, found):
+    from checker.rules.values import extract_values
+
+    assert [v["key"] for v in extract_values(text) if v["kind"] == "number"] == found
+
+
 def test_a_part_of_a_whole_counts_the_whole_s_noun():
     from checker.rules.values import extract_values
 

@@ -406,7 +406,7 @@ def _overlap(v: dict, w: dict) -> bool:
     hi_w = w["hi"] if w.get("hi") is not None else float("inf")
     slack = (
         _ROUNDING * max(abs(v["lo"]), abs(w["lo"]))
-        if v.get("unit") not in ("", None) and not _counted(v) and not v.get("clock")  # a clock reads exactly
+        if v.get("unit") not in ("", None, "magnitude") and not _counted(v) and not v.get("clock")  # read exactly
         else 0
     )
     return v["lo"] <= hi_w + slack and w["lo"] <= hi_v + slack

@@ -73,9 +73,10 @@ _NUMBER = re.compile(
     r"(?P<vague>dozens|scores|hundreds|thousands)\s+of\s+(?P<vnoun>[a-z]+)|"
     r"(?P<bound>at\s+least|more\s+than|over|nearly|almost|about|around|approximately|roughly|some|up\s+to|"
     r"fewer\s+than|less\s+than|under|as\s+many\s+as|an\s+estimated|estimated)?\s*"
-    r"(?:(?P<between>between)\s+)?(?<![\w.,/:])(?P<num>" + _NUM + r")(?![\d,]*\d)(?!:\d)"
-    r"(?:(?P<glued>km|m|ft|mi|kg|lbs?|cm|mm)\b|(?![a-z]))"
-    r"(?:\s*(?:-|to|and)\s*(?P<num2>" + _NUM + r")(?![\w]))?"
+    r"(?:(?P<between>between)\s+)?(?:(?P<cur>(?:US|A|C|NZ|HK|S)?\$|£|€|¥)\s?)?"
+    r"(?<![\w.,/:])(?P<num>" + _NUM + r")(?![\d,]*\d)(?!:\d)"
+    r"(?:(?P<glued>km|m|ft|mi|kg|lbs?|cm|mm|bn|mn|tn|k)\b|(?![a-z]))"
+    r"(?:\s*(?:-|to|and)\s*(?:(?:US|A|C|NZ|HK|S)?\$|£|€|¥)?(?P<num2>" + _NUM + r")(?![\w]))?"
     r"(?:\s+(?P<scale>thousand|million|billion|trillion))?(?:\s*(?P<pct>%|per\s?cent|percent))?"
     r"(?:[\s-]+(?P<noun>(?-i:(?:[a-z]+-)?[a-z]+)))?",  # a lower-case word: "13 Zurana" counts no Zurana
     re.IGNORECASE,
@@ -101,6 +102,20 @@ _TIME_OF_DAY = re.compile(
     r"|(?P<h2>[0-2]?\d)(?::?(?P<m2>[0-5]\d))\s*" + _ZONE.replace("zone", "zone2") + r")",
     re.IGNORECASE,
 )
+# Money: the currency a symbol or a noun names, and the scales written glued to a sum ("€3m", "£2.5bn")
+_CURRENCY = {"$": "USD", "us$": "USD", "a$": "AUD", "c$": "CAD", "nz$": "NZD", "hk$": "HKD", "s$": "SGD",
+             "£": "GBP", "€": "EUR", "¥": "JPY", "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR",
+             "yen": "JPY"}  # fmt: skip
+_GLUED_SCALE = {"bn": 1e9, "mn": 1e6, "tn": 1e12, "m": 1e6, "k": 1e3}  # "m" and "k" only after a currency
+# The measures pint converts so that "2,000 ft" and "610 m" compare; any other word after a figure is the
+# noun it counts, even where pint knows a unit of that name ("28 points" are no typographic points)
+_MEASURES = frozenset(
+    "km m cm mm ft mi kg lb lbs metre meter kilometre kilometer centimetre centimeter millimetre millimeter "
+    "mile foot feet inch inches yard kilogram gram tonne ton ounce second minute hour day week acre hectare litre liter "
+    "gallon mph knot".split()
+)
+_MAGNITUDE = re.compile(r"magnitude[\s-]*(?:of\s+)?$", re.IGNORECASE)
+_RICHTER = re.compile(r"\s*on\s+the\s+Richter\s+scale", re.IGNORECASE)
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _VAGUE = {"dozens": (24, 99), "scores": (40, 200), "hundreds": (200, 999), "thousands": (2000, 9999)}
 # How much an approximate figure may be off, and a bound's interval (fraction of the value).
@@ -163,6 +178,9 @@ def extract_values(text: str, entities: list[tuple[str, int, int]] | None = None
         if _CLOCK.match(text, m.end()):
             continue  # "1100 GMT", "4:00 p.m. local time": a time of day, not a quantity
         value = _number_value(m)
+        if value and (_MAGNITUDE.search(text, max(0, m.start("num") - 16), m.start("num"))
+                      or _RICHTER.match(text, m.end("num")) or value["noun"] == "magnitude"):  # fmt: skip
+            value.update(unit="magnitude", noun="magnitude", key=f"{value['key'].split(' ')[0]} magnitude")
         if value:
             raw = m.group(0)[: m.end("glued") - m.start()] if m.group("glued") else m.group(0)
             start = m.start() + len(raw) - len(raw.lstrip())
@@ -373,12 +391,21 @@ def _number_value(m: re.Match) -> dict[str, Any] | None:
     value = _to_float(m.group("num"))
     if value is None:
         return None
+    glued = (m.group("glued") or "").lower()
+    currency = _CURRENCY.get((m.group("cur") or "").lower(), "")
     scale = _SCALE.get((m.group("scale") or "").lower(), 1.0)
+    if glued in ("bn", "mn", "tn") or (currency and glued in _GLUED_SCALE):
+        scale, glued = _GLUED_SCALE[glued], ""
+    elif glued in ("k",):
+        return None  # "5k" without a currency: a race, a resolution; not read
     value *= scale
-    noun = (m.group("glued") or m.group("noun") or "").lower()
-    if noun in _function_words() and not m.group("glued"):
+    noun = (glued or m.group("noun") or "").lower()
+    if noun in _function_words() and not glued:
         noun = ""  # "30 and 40 were injured": the word after the figure is not what it counts
-    if m.group("pct"):
+    currency = currency or _CURRENCY.get(noun, "")
+    if currency:
+        unit = currency  # "$1 million in damage", "12 million euros"
+    elif m.group("pct"):
         unit = "%"
     elif _AGE.match(noun):
         unit, noun = "age", "age"  # "32-year-old": an age (the same person's age is one slot)
@@ -393,7 +420,7 @@ def _number_value(m: re.Match) -> dict[str, Any] | None:
         second = _to_float(m.group("num2"))
         if second is None or second * scale <= value:
             return None  # "24-7", a score "2-1": not a range
-        hi = second * scale * (_unit(noun)[1] if unit not in ("%",) else 1.0)
+        hi = second * scale * (_unit(noun)[1] if unit not in ("%",) and not currency else 1.0)
     elif bound in _LOWER:
         hi = math.inf
     elif bound in _UPPER:
@@ -419,6 +446,8 @@ def _unit(noun: str) -> tuple[str, float]:
     """(unit name, factor to it): lengths and masses in one base unit each so km and miles compare."""
     if not noun:
         return "", 1.0
+    if noun not in _MEASURES and _singular(noun) not in _MEASURES:
+        return _singular(noun), 1.0
     base = {"[length]": "mile", "[mass]": "kilogram", "[time]": "minute", "[speed]": "mph"}
     try:
         registry = _registry()
