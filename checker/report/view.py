@@ -57,7 +57,7 @@ KIND_MEANINGS = {
     "entity_mismatch": "the same fact with a different person or organisation",
     "place_mismatch": "the same fact in a different place",
     "number_mismatch": "the same fact with a different figure",
-    "date_mismatch": "the same fact on a different date",
+    "date_mismatch": "the same fact on a different date or at a different time of day",
     "generated_residue": "leftovers of machine-written text (placeholder citations, notes about "
     "\u201cthe provided\u201d material)",
 }

@@ -78,7 +78,8 @@ def pair_findings(
                 f"{_join(s)} {'say' if len(s) > 1 else 'says'} “{v}”"
                 for v, s in sorted(entry.pop("sources").items())
             )
-            entry["explanation"] = f"Claims about one fact disagree ({_DETAIL_WORDS[entry['kind']]}): {said}."
+            words = "times differ" if entry["slot"] == "time of day" else _DETAIL_WORDS[entry["kind"]]
+            entry["explanation"] = f"Claims about one fact disagree ({words}): {said}."
         out.append(entry)
     return out
 
