@@ -95,6 +95,8 @@ def test_clock_readings_are_times_of_day_or_game_clocks(text, found):
         ("A magnitude-5.8 quake hit the coast.", ["5.8 magnitude"]),
         ("A 5.8-magnitude quake hit the coast.", ["5.8 magnitude"]),
         ("The quake measured 5.8 on the Richter scale.", ["5.8 magnitude"]),
+        # a dozen keeps its bound and its noun; "three dozen" is 36
+        ("At least a dozen homes burned, and three dozen cars.", [">=12 home", "36 car"]),
         # a glued "m" without a currency is still metres; "5k" alone is not read
         ("He fell 9m and later ran a 5k.", ["0.005592 mile"]),
     ],

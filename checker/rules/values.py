@@ -73,11 +73,11 @@ _NUMBER = re.compile(
     r"(?P<vague>dozens|scores|hundreds|thousands)\s+of\s+(?P<vnoun>[a-z]+)|"
     r"(?P<bound>at\s+least|more\s+than|over|nearly|almost|about|around|approximately|roughly|some|up\s+to|"
     r"fewer\s+than|less\s+than|under|as\s+many\s+as|an\s+estimated|estimated)?\s*"
-    r"(?:(?P<between>between)\s+)?(?:(?P<cur>(?:US|A|C|NZ|HK|S)?\$|£|€|¥)\s?)?"
+    r"(?:(?P<between>between)\s+)?(?:(?P<cur>(?:US|A|C|NZ|HK|S)?\$|£|€|¥)\s?)?(?:an?\s+(?=dozen\b))?"
     r"(?<![\w.,/:])(?P<num>" + _NUM + r")(?![\d,]*\d)(?!:\d)"
     r"(?:(?P<glued>km|m|ft|mi|kg|lbs?|cm|mm|bn|mn|tn|k)\b|(?![a-z]))"
     r"(?:\s*(?:-|to|and)\s*(?:(?:US|A|C|NZ|HK|S)?\$|£|€|¥)?(?P<num2>" + _NUM + r")(?![\w]))?"
-    r"(?:\s+(?P<scale>thousand|million|billion|trillion))?(?:\s*(?P<pct>%|per\s?cent|percent))?"
+    r"(?:\s+(?P<scale>thousand|million|billion|trillion|dozen))?(?:\s*(?P<pct>%|per\s?cent|percent))?"
     r"(?:[\s-]+(?P<noun>(?-i:(?:[a-z]+-)?[a-z]+)))?",  # a lower-case word: "13 Zurana" counts no Zurana
     re.IGNORECASE,
 )
@@ -116,7 +116,7 @@ _MEASURES = frozenset(
 )
 _MAGNITUDE = re.compile(r"magnitude[\s-]*(?:of\s+)?$", re.IGNORECASE)
 _RICHTER = re.compile(r"\s*on\s+the\s+Richter\s+scale", re.IGNORECASE)
-_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SCALE = {"dozen": 12.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _VAGUE = {"dozens": (24, 99), "scores": (40, 200), "hundreds": (200, 999), "thousands": (2000, 9999)}
 # How much an approximate figure may be off, and a bound's interval (fraction of the value).
 _APPROX = {"nearly": (0.85, 1.0), "almost": (0.85, 1.0), "about": (0.9, 1.1), "around": (0.9, 1.1),
