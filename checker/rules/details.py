@@ -195,7 +195,9 @@ def same_slot(v: dict, w: dict) -> bool:
     """Whether two values attach to the same word and belong to the same holder (checker.rules.values
     .anchor): "fell 600 m" and "fell 700 m" by one climber; "31-year-old Robert Buckley" and
     "32-year-old Robert Buckley". Unknown holders never match: precision first."""
-    if v["kind"] not in ("number", "date", "time") or not v.get("anchor") or v.get("anchor") != w.get("anchor"):
+    if v["kind"] not in ("number", "date", "time") or not v.get("anchor"):
+        return False
+    if v.get("anchor") != w.get("anchor"):
         return False
     if v["kind"] in ("date", "time") and v["anchor"] in _GENERIC_VERBS:
         return False  # "Obama said on Tuesday" / "on Friday": one speaker speaks on many days
@@ -406,7 +408,8 @@ def _overlap(v: dict, w: dict) -> bool:
     hi_w = w["hi"] if w.get("hi") is not None else float("inf")
     slack = (
         _ROUNDING * max(abs(v["lo"]), abs(w["lo"]))
-        if v.get("unit") not in ("", None, "magnitude") and not _counted(v) and not v.get("clock")  # read exactly
+        # counts, clocks and magnitudes are read exactly; measures get rounding slack
+        if v.get("unit") not in ("", None, "magnitude") and not _counted(v) and not v.get("clock")
         else 0
     )
     return v["lo"] <= hi_w + slack and w["lo"] <= hi_v + slack

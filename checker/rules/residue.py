@@ -17,7 +17,8 @@ _STAMP_WORD = (r"(?i:[a-z]{3,6}day|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|no
                r"|[ap]\.?m\.?(?![a-z])|at|on)|[A-Z]{1,4}T\b|UTC\b")  # fmt: skip
 _STAMP_FIGURE = r"\d{1,4}(?:[/:.\-]\d{1,4}){0,2}(?:st|nd|rd|th|(?i:[ap]\.?m\.?))?(?!\w)"
 _STAMP = (
-    r"(?:^|(?<=[.!?] ))[ \t]*(?i:(?:last|originally)\s+)?(?i:updated|published|posted|modified)\b[ \t]*:?[ \t]*"
+    r"(?:^|(?<=[.!?] ))[ \t]*(?i:(?:last|originally)\s+)?"
+    r"(?i:updated|published|posted|modified)\b[ \t]*:?[ \t]*"
     rf"(?:(?:{_STAMP_WORD})[ \t,|]*)*?{_STAMP_FIGURE}(?:[ \t,|]*(?:{_STAMP_WORD}|{_STAMP_FIGURE}))*[ \t,|]*"
 )
 # Residue: (pattern name, regex). Names starting "citation" (placeholder citations) or "stamp" (a time

@@ -51,7 +51,8 @@ MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augus
           "october", "november", "december"]  # fmt: skip
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![a-z])")  # not "15 mark", "2 decades"
+          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+          r"(?![a-z])")  # not "15 mark", "2 decades"  # fmt: skip
 _DATE = re.compile(
     rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{_MONTH})\.?|(?P<m2>{_MONTH})\.?\s+(?P<d2>\d{{1,2}})"
     rf"(?:st|nd|rd|th)?\b)(?:,?\s+(?P<y>\d{{4}}))?"
@@ -98,21 +99,22 @@ _ZONES = {"gmt": 0, "utc": 0, "z": 0, "est": -300, "edt": -240, "cst": -360, "cd
           "mt": None, "pt": None, "local time": None}  # fmt: skip
 _ZONE = r"(?P<zone>GMT|UTC|[ECMP][SD]?T|BST|CES?T|local\s+time)\b"
 _TIME_OF_DAY = re.compile(
-    r"(?<![\w:.,/$£€])(?:(?P<h>\d{1,2})(?::(?P<m>[0-5]\d))?\s*(?P<ampm>[ap])\.?\s?m\b\.?(?:\s*" + _ZONE + r")?"
+    r"(?<![\w:.,/$£€])(?:(?P<h>\d{1,2})(?::(?P<m>[0-5]\d))?\s*(?P<ampm>[ap])\.?\s?m\b\.?"
+    r"(?:\s*" + _ZONE + r")?"
     r"|(?P<h2>[0-2]?\d)(?::?(?P<m2>[0-5]\d))\s*" + _ZONE.replace("zone", "zone2") + r")",
     re.IGNORECASE,
 )
 # Money: the currency a symbol or a noun names, and the scales written glued to a sum ("€3m", "£2.5bn")
 _CURRENCY = {"$": "USD", "us$": "USD", "a$": "AUD", "c$": "CAD", "nz$": "NZD", "hk$": "HKD", "s$": "SGD",
-             "£": "GBP", "€": "EUR", "¥": "JPY", "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR",
-             "yen": "JPY"}  # fmt: skip
+             "£": "GBP", "€": "EUR", "¥": "JPY", "dollar": "USD", "dollars": "USD", "euro": "EUR",
+             "euros": "EUR", "yen": "JPY"}  # fmt: skip
 _GLUED_SCALE = {"bn": 1e9, "mn": 1e6, "tn": 1e12, "m": 1e6, "k": 1e3}  # "m" and "k" only after a currency
 # The measures pint converts so that "2,000 ft" and "610 m" compare; any other word after a figure is the
 # noun it counts, even where pint knows a unit of that name ("28 points" are no typographic points)
 _MEASURES = frozenset(
     "km m cm mm ft mi kg lb lbs metre meter kilometre kilometer centimetre centimeter millimetre millimeter "
-    "mile foot feet inch inches yard kilogram gram tonne ton ounce second minute hour day week acre hectare litre liter "
-    "gallon mph knot".split()
+    "mile foot feet inch inches yard kilogram gram tonne ton ounce second minute hour day week acre hectare "
+    "litre liter gallon mph knot".split()
 )
 _MAGNITUDE = re.compile(r"magnitude[\s-]*(?:of\s+)?$", re.IGNORECASE)
 _RICHTER = re.compile(r"\s*on\s+the\s+Richter\s+scale", re.IGNORECASE)
@@ -159,7 +161,7 @@ def extract_values(text: str, entities: list[tuple[str, int, int]] | None = None
         for m in rx.finditer(text):
             value = read(m) if not _inside(m.start(), taken) else None
             if value:
-                end = m.end() - (m.group(0).endswith(".") and m.end() == len(text))  # the sentence's full stop
+                end = m.end() - (m.group(0).endswith(".") and m.end() == len(text))  # the full stop
                 out.append({"text": text[m.start() : end], "start": m.start(), "end": end, **value})
                 taken.append(m.span())
     for label, start, end in entities or []:
@@ -236,7 +238,7 @@ def anchor(tokens: list) -> dict[str, Any]:
             break
         head = head.head
     # "late Monday night", "early on Friday morning": a part of a day is when the verb happened, not a holder
-    while head.lemma_.lower() in _DAY_PARTS and head.dep_ in ("npadvmod", "pobj", "obl") and head.head.i != head.i:
+    while head.lemma_.lower() in _DAY_PARTS and head.dep_ in ("npadvmod", "pobj") and head.head.i != head.i:
         head = head.head
         while head.pos_ == "ADP" and head.head.i != head.i:
             head = head.head

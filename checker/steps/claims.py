@@ -158,8 +158,8 @@ def frame_table(claims: pd.DataFrame) -> pd.DataFrame:
             rows.append({
                 "claim_id": c.claim_id, "article_id": c.article_id, "predicate": family, "verb": verb,
                 "polarity": int(polarity), "strength": "stated" if strength == 2 else "weak",
-                "agent": agent, "patient": patient, "time": "; ".join(filter(None, (joined("date"), joined("time")))),
-                "place": joined("place"),
+                "agent": agent, "patient": patient, "place": joined("place"),
+                "time": "; ".join(filter(None, (joined("date"), joined("time")))),
                 "quantities": joined("number"), "attribution": getattr(c, "attribution", "") or "",
                 "hedges": getattr(c, "hedges", "") or "",
             })  # fmt: skip

@@ -187,7 +187,7 @@ def _detail_evidence(d: dict) -> tuple[float, str]:
     if d.get("swapped"):
         return _RULE_SCORE, "the two claims are the same words but for this name"
     if d.get("clock_slip"):
-        return _RULE_SCORE, "two readings of one game clock a second or two apart, in articles that tell one story"
+        return _RULE_SCORE, "one game clock read a second or two apart, in articles that tell one story"
     if d.get("shared"):
         what = "the same place" if d["kind"] == "place_mismatch" else "the same verb"
         return _RULE_SCORE, f"both values attach to {what} in claims that share “{d['shared']}”"

@@ -120,13 +120,7 @@ def frame_neighbours(keys: Sequence[set[str]], new: np.ndarray, *, max_group: in
             members = groups[key]
             if len(members) <= max_group:
                 rows.update((pos, b) for b in members if b != pos)
-    ordered = sorted(rows)
-    return pd.DataFrame(
-        {
-            "a": np.array([r[0] for r in ordered], dtype=np.int64),
-            "b": np.array([r[1] for r in ordered], dtype=np.int64),
-        }
-    )
+    return _positional(rows)
 
 
 def name_words(values) -> set[str]:
@@ -180,13 +174,7 @@ def name_neighbours(words: Sequence[set[str]], new: np.ndarray, *, max_group: in
         for b in holders[y]
         if b != a
     }
-    ordered = sorted(rows)
-    return pd.DataFrame(
-        {
-            "a": np.array([r[0] for r in ordered], dtype=np.int64),
-            "b": np.array([r[1] for r in ordered], dtype=np.int64),
-        }
-    )
+    return _positional(rows)
 
 
 def clock_neighbours(values: Sequence, new: np.ndarray, *, max_group: int = 50) -> pd.DataFrame:
@@ -208,6 +196,11 @@ def clock_neighbours(values: Sequence, new: np.ndarray, *, max_group: int = 50) 
                 continue
             rows.update((a, b) for a in members for b in others if a in wanted and a != b)
             rows.update((b, a) for a in members for b in others if b in wanted and a != b)
+    return _positional(rows)
+
+
+def _positional(rows: set[tuple[int, int]]) -> pd.DataFrame:
+    """Positional pairs (a, b) as a frame, in order."""
     ordered = sorted(rows)
     return pd.DataFrame(
         {

@@ -24,8 +24,8 @@ from checker.config import RelationConfig
 from checker.rules.copies import extends, near_copy, plain
 from checker.rules.hedges import EPISTEMIC, without_hedges
 from checker.rules.opposites import negation_gap
-from checker.schemas import ARTICLE_SCORES, CLAIM_STATUSES, PAIRS
 from checker.rules.residue import FURNITURE
+from checker.schemas import ARTICLE_SCORES, CLAIM_STATUSES, PAIRS
 from checker.steps import findings as findings_step
 from checker.steps.pairs import content_stems
 

@@ -121,8 +121,8 @@ def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) 
     claim that packs several facts then no longer hides one of them.
     Returns, per pair, a list of dicts: kind, slot, a and b (the two values), misspelt, same_slot,
     shared, swapped, same_event (the kind of event both places are the venue of, in two articles that
-    share names: one story), clock_slip, difference, p_ab and p_ba (entailment of the edited pair; 0 where a rule
-    decided) and, where NLI decided, tested_on. Pairs without candidates cost nothing.
+    share names: one story), clock_slip, difference, p_ab and p_ba (entailment of the edited pair; 0
+    where a rule decided) and, where NLI decided, tested_on. Pairs without candidates cost nothing.
 
     Two kinds of candidate are left out: a person's name the corpus labels a place elsewhere is no
     misspelling (``details.misspelt``'s ``places``), and where the NLI test would decide, a value that
