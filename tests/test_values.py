@@ -88,6 +88,7 @@ def test_clock_readings_are_times_of_day_or_game_clocks(text, found):
         ("The storm did more than $4 million in damage.", [(">=4,000,000 USD")]),
         ("The club paid £1.5bn for the ground, and €12m for the roof.", ["1,500,000,000 GBP", "12,000,000 EUR"]),
         ("The fine was 30 million euros.", ["30,000,000 EUR"]),
+        ("Smuggling earns up to £1.4million a day for a $3-billion network.", ["0-1,400,000 GBP", "3,000,000,000 USD"]),
         ("It will cost between $20 and $25 million.", ["20,000,000-25,000,000 USD"]),
         # a unit pint knows by another meaning is still the counted noun
         ("Okafor scored 31 points and 6 rebounds.", ["31 point", "6 rebound"]),

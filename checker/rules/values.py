@@ -76,9 +76,9 @@ _NUMBER = re.compile(
     r"fewer\s+than|less\s+than|under|as\s+many\s+as|an\s+estimated|estimated)?\s*"
     r"(?:(?P<between>between)\s+)?(?:(?P<cur>(?:US|A|C|NZ|HK|S)?\$|£|€|¥)\s?)?(?:an?\s+(?=dozen\b))?"
     r"(?<![\w.,/:])(?P<num>" + _NUM + r")(?![\d,]*\d)(?!:\d)"
-    r"(?:(?P<glued>km|m|ft|mi|kg|lbs?|cm|mm|bn|mn|tn|k)\b|(?![a-z]))"
+    r"(?:(?P<glued>km|m|ft|mi|kg|lbs?|cm|mm|bn|mn|tn|k|thousand|million|billion|trillion)\b|(?![a-z]))"
     r"(?:\s*(?:-|to|and)\s*(?:(?:US|A|C|NZ|HK|S)?\$|£|€|¥)?(?P<num2>" + _NUM + r")(?![\w]))?"
-    r"(?:\s+(?P<scale>thousand|million|billion|trillion|dozen))?(?:\s*(?P<pct>%|per\s?cent|percent))?"
+    r"(?:[\s-]+(?P<scale>thousand|million|billion|trillion|dozen)\b)?(?:\s*(?P<pct>%|per\s?cent|percent))?"
     r"(?:[\s-]+(?P<noun>(?-i:(?:[a-z]+-)?[a-z]+)))?",  # a lower-case word: "13 Zurana" counts no Zurana
     re.IGNORECASE,
 )
@@ -104,11 +104,13 @@ _TIME_OF_DAY = re.compile(
     r"|(?P<h2>[0-2]?\d)(?::?(?P<m2>[0-5]\d))\s*" + _ZONE.replace("zone", "zone2") + r")",
     re.IGNORECASE,
 )
+_SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 # Money: the currency a symbol or a noun names, and the scales written glued to a sum ("€3m", "£2.5bn")
 _CURRENCY = {"$": "USD", "us$": "USD", "a$": "AUD", "c$": "CAD", "nz$": "NZD", "hk$": "HKD", "s$": "SGD",
              "£": "GBP", "€": "EUR", "¥": "JPY", "dollar": "USD", "dollars": "USD", "euro": "EUR",
              "euros": "EUR", "yen": "JPY"}  # fmt: skip
-_GLUED_SCALE = {"bn": 1e9, "mn": 1e6, "tn": 1e12, "m": 1e6, "k": 1e3}  # "m" and "k" only after a currency
+# "m" and "k" only after a currency; the words also glued ("£1.2million")
+_GLUED_SCALE = {"bn": 1e9, "mn": 1e6, "tn": 1e12, "m": 1e6, "k": 1e3, **_SCALE_WORDS}
 # The measures pint converts so that "2,000 ft" and "610 m" compare; any other word after a figure is the
 # noun it counts, even where pint knows a unit of that name ("28 points" are no typographic points)
 _MEASURES = frozenset(
@@ -118,7 +120,7 @@ _MEASURES = frozenset(
 )
 _MAGNITUDE = re.compile(r"magnitude[\s-]*(?:of\s+)?$", re.IGNORECASE)
 _RICHTER = re.compile(r"\s*on\s+the\s+Richter\s+scale", re.IGNORECASE)
-_SCALE = {"dozen": 12.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SCALE = {"dozen": 12.0, **_SCALE_WORDS}
 _VAGUE = {"dozens": (24, 99), "scores": (40, 200), "hundreds": (200, 999), "thousands": (2000, 9999)}
 # How much an approximate figure may be off, and a bound's interval (fraction of the value).
 _APPROX = {"nearly": (0.85, 1.0), "almost": (0.85, 1.0), "about": (0.9, 1.1), "around": (0.9, 1.1),
@@ -396,7 +398,7 @@ def _number_value(m: re.Match) -> dict[str, Any] | None:
     glued = (m.group("glued") or "").lower()
     currency = _CURRENCY.get((m.group("cur") or "").lower(), "")
     scale = _SCALE.get((m.group("scale") or "").lower(), 1.0)
-    if glued in ("bn", "mn", "tn") or (currency and glued in _GLUED_SCALE):
+    if glued in ("bn", "mn", "tn", *_SCALE_WORDS) or (currency and glued in _GLUED_SCALE):
         scale, glued = _GLUED_SCALE[glued], ""
     elif glued in ("k",):
         return None  # "5k" without a currency: a race, a resolution; not read
