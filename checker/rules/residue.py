@@ -10,9 +10,9 @@ import re
 NAME = "checker.residue.v2"  # stored results depend on it: bump when a table or rule changes
 
 _END = r"[^\n]*?(?:[.!](?=\s|$)|$)"  # rest of the sentence, never past a line break
-# A page's time stamp glued to the story's first words when line breaks were lost ("Updated 5:40 p.m. ET
-# Early Friday morning, ...", "UPDATED: FRIDAY, MAY 3,2013,9:56 AM Lindsay Lohan checked into ...",
-# "Originally published 05/03/2013 at 10:20 AM EDT ..."): days, months, figures, "a.m.", time zones.
+# A page's time stamp glued to the story's first words when line breaks were lost ("Updated 6:05 p.m. CT
+# Late Monday night, the ferry ...", "LAST UPDATED: TUESDAY, JUNE 4,2024,8:12 PM The ferry ...",
+# "Originally posted 06/04/2024 at 7:50 AM EDT ..."): days, months, figures, "a.m.", time zones.
 _STAMP_WORD = (r"(?i:[a-z]{3,6}day|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?(?![a-z])"
                r"|[ap]\.?m\.?(?![a-z])|at|on)|[A-Z]{1,4}T\b|UTC\b")  # fmt: skip
 _STAMP_FIGURE = r"\d{1,4}(?:[/:.\-]\d{1,4}){0,2}(?:st|nd|rd|th|(?i:[ap]\.?m\.?))?(?!\w)"

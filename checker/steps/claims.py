@@ -330,7 +330,7 @@ def _entities(sent, offset: int, start: int, end: int) -> list[tuple[str, int, i
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     """``text`` with the spans turned to spaces (same length: offsets hold), so that page furniture
-    glued to a sentence ("Updated 5:40 p.m. ET Early Friday, ...") is not parsed as part of it."""
+    glued to a sentence ("Updated 6:05 p.m. CT Late Monday, ...") is not parsed as part of it."""
     for s, e in spans:
         text = text[:s] + " " * (e - s) + text[e:]
     return text
@@ -350,7 +350,7 @@ def _has_words_outside(text: str, start: int, end: int, spans: list[tuple[int, i
 
 def _trim_citations(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) -> tuple[int, int]:
     """Move start/end past placeholder citations and time stamps at either edge ("... on Friday [Source 1].",
-    "Updated 5:40 p.m. ET Early Friday, ...": checker.rules.residue.EDGE)."""
+    "Updated 6:05 p.m. CT Late Monday, ...": checker.rules.residue.EDGE)."""
     cites = [(s, e) for s, e, name in spans if name.startswith(EDGE) and s < end and e > start]
     while True:
         probe = end
