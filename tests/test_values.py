@@ -71,8 +71,10 @@ def test_a_time_of_day_is_no_quantity():
         # a month's abbreviation at the start of a longer word is no date
         ("The referee stopped it at the 1:15 mark, two decades on.", [("number", "1:15 mark", "1:15 time elapsed"),
                                                                        ("number", "two decades", "2 decade")]),
-        # no clock: a ratio, a score, a duration
+        # no clock: a ratio, a score, a duration, tonnes ("MT"), a lower-case "et"
         ("The vote split 7:2 and the race took 12 minutes.", [("number", "12 minutes", "12 minute")]),
+        ("The port loaded 3200 MT of barley.", [("number", "3200", "3,200")]),
+        ("Talks resumed at 4 pm et seq.", [("time", "4 pm", "16:00")]),
     ],
 )  # fmt: skip
 def test_clock_readings_are_times_of_day_or_game_clocks(text, found):

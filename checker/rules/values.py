@@ -97,11 +97,14 @@ _GAME_CLOCK = re.compile(
 _ZONES = {"gmt": 0, "utc": 0, "z": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300, "mst": -420,
           "mdt": -360, "pst": -480, "pdt": -420, "bst": 60, "cet": 60, "cest": 120, "et": None, "ct": None,
           "mt": None, "pt": None, "local time": None}  # fmt: skip
-_ZONE = r"(?P<zone>GMT|UTC|[ECMP][SD]?T|BST|CES?T|local\s+time)\b"
+# Zone codes in capitals only; "1500 MT of wheat" is tonnes, so a clock without a colon takes only a zone
+# of three letters or more ("0737 GMT", "1400 EDT")
+_ZONE = r"(?P<zone>(?-i:GMT|UTC|[ECMP][SD]?T|BST|CES?T)|local\s+time)\b"
 _TIME_OF_DAY = re.compile(
     r"(?<![\w:.,/$£€])(?:(?P<h>\d{1,2})(?::(?P<m>[0-5]\d))?\s*(?P<ampm>[ap])\.?\s?m\b\.?"
     r"(?:\s*" + _ZONE + r")?"
-    r"|(?P<h2>[0-2]?\d)(?::?(?P<m2>[0-5]\d))\s*" + _ZONE.replace("zone", "zone2") + r")",
+    r"|(?P<h2>[0-2]?\d):(?P<m2>[0-5]\d)\s*" + _ZONE.replace("zone", "zone2")
+    + r"|(?P<h3>[0-2]\d)(?P<m3>[0-5]\d)\s*(?P<zone3>(?-i:GMT|UTC|[ECMP][SD]T|BST|CES?T)|local\s+time)\b)",
     re.IGNORECASE,
 )
 _SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
@@ -544,7 +547,8 @@ def _time_value(m: re.Match) -> dict[str, Any] | None:
             return None
         hour = hour % 12 + (12 if m.group("ampm").lower() == "p" else 0)
     else:
-        hour, minute, zone = int(m.group("h2")), int(m.group("m2")), m.group("zone2")
+        hour, minute, zone = (int(m.group("h2") or m.group("h3")), int(m.group("m2") or m.group("m3")),
+                              m.group("zone2") or m.group("zone3"))  # fmt: skip
         if hour > 23:
             return None
     zone = re.sub(r"\s+", " ", zone.lower())
