@@ -68,8 +68,6 @@ _WORDS = ("one two three four five six seven eight nine ten eleven twelve thirte
           "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred "
           "dozen").split()  # fmt: skip
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + "|".join(_WORDS)
-# After a figure, a time zone or "local time" makes it a time of day ("(1100 GMT)"), not a quantity.
-_CLOCK = re.compile(r"\s*(?:GMT|UTC|[ECMP][SD]T|BST|CES?T|local time)\b")
 _NUMBER = re.compile(
     r"(?P<vague>dozens|scores|hundreds|thousands)\s+of\s+(?P<vnoun>[a-z]+)|"
     r"(?P<bound>at\s+least|more\s+than|over|nearly|almost|about|around|approximately|roughly|some|up\s+to|"
@@ -94,17 +92,20 @@ _GAME_CLOCK = re.compile(
 )
 # A time of day: "7:37 a.m.", "07:37 GMT", "0737 GMT", "4:00 p.m. local time"; a zone's UTC offset in
 # minutes where it is fixed ("ET" and "PT" switch with daylight saving: known only by name).
-_ZONES = {"gmt": 0, "utc": 0, "z": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300, "mst": -420,
+_ZONES = {"gmt": 0, "utc": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300, "mst": -420,
           "mdt": -360, "pst": -480, "pdt": -420, "bst": 60, "cet": 60, "cest": 120, "et": None, "ct": None,
           "mt": None, "pt": None, "local time": None}  # fmt: skip
-# Zone codes in capitals only; "1500 MT of wheat" is tonnes, so a clock without a colon takes only a zone
-# of three letters or more ("0737 GMT", "1400 EDT")
-_ZONE = r"(?P<zone>(?-i:GMT|UTC|[ECMP][SD]?T|BST|CES?T)|local\s+time)\b"
+# Zone codes in capitals only. "1500 MT of wheat" is tonnes: a figure without a colon takes only a code
+# of three letters or more ("0737 GMT", "1400 EDT"); "ET" only after "p.m." or "20:00".
+_ZONE_CODES = r"(?-i:GMT|UTC|[ECMP][SD]T|BST|CES?T)|local\s+time"
+_ZONE = rf"(?P<zone>{_ZONE_CODES}|(?-i:[ECMP]T))\b"
+# After a figure, a zone makes it a time of day even where no time was read ("at 11 GMT"), not a quantity
+_ZONE_AFTER = re.compile(rf"\s*(?:{_ZONE_CODES})\b")
 _TIME_OF_DAY = re.compile(
     r"(?<![\w:.,/$£€])(?:(?P<h>\d{1,2})(?::(?P<m>[0-5]\d))?\s*(?P<ampm>[ap])\.?\s?m\b\.?"
     r"(?:\s*" + _ZONE + r")?"
     r"|(?P<h2>[0-2]?\d):(?P<m2>[0-5]\d)\s*" + _ZONE.replace("zone", "zone2")
-    + r"|(?P<h3>[0-2]\d)(?P<m3>[0-5]\d)\s*(?P<zone3>(?-i:GMT|UTC|[ECMP][SD]T|BST|CES?T)|local\s+time)\b)",
+    + rf"|(?P<h3>[0-2]\d)(?P<m3>[0-5]\d)\s*(?P<zone3>{_ZONE_CODES})\b)",
     re.IGNORECASE,
 )
 _SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
@@ -182,7 +183,7 @@ def extract_values(text: str, entities: list[tuple[str, int, int]] | None = None
     for m in _NUMBER.finditer(text):
         if _inside(m.start("num") if m.group("num") else m.start(), taken):
             continue
-        if _CLOCK.match(text, m.end()):
+        if _ZONE_AFTER.match(text, m.end()):
             continue  # "1100 GMT", "4:00 p.m. local time": a time of day, not a quantity
         value = _number_value(m)
         if value and (_MAGNITUDE.search(text, max(0, m.start("num") - 16), m.start("num"))
@@ -401,9 +402,9 @@ def _number_value(m: re.Match) -> dict[str, Any] | None:
     glued = (m.group("glued") or "").lower()
     currency = _CURRENCY.get((m.group("cur") or "").lower(), "")
     scale = _SCALE.get((m.group("scale") or "").lower(), 1.0)
-    if glued in ("bn", "mn", "tn", *_SCALE_WORDS) or (currency and glued in _GLUED_SCALE):
+    if glued in _GLUED_SCALE and (currency or glued not in ("m", "k")):
         scale, glued = _GLUED_SCALE[glued], ""
-    elif glued in ("k",):
+    elif glued == "k":
         return None  # "5k" without a currency: a race, a resolution; not read
     value *= scale
     noun = (glued or m.group("noun") or "").lower()
