@@ -44,7 +44,8 @@ claims (checker.steps.claims.extract_claims):
                        (checker.rules.values): dicts with kind (name | place | number | date | time),
                        text, start, end (offsets in the claim), key, and per kind label / lo, hi, unit,
                        noun, whole, clock (a game clock in seconds, unit "time left" or "time
-                       elapsed") / day, month, weekday / minute, zone, utc_minute; and where it sits in
+                       elapsed"), hedge (the cue that puts the figure in doubt: "possibly") / day,
+                       month, weekday / minute, zone, utc_minute; and where it sits in
                        the parse: anchor (the word it attaches to), holder (whose value it is), and
                        for a definite common-noun holder holder_words / holder_ids (its modifiers; the
                        proper nouns and figures among them); clause / clause_at: the clause that
@@ -89,7 +90,9 @@ pairs:
     one thing, else ""),
     stronger (str: "a: agreed vs not object (guarantee)" when one claim states outright a stance the
     other gives only in a weaker form, for the same named actor and thing; "b: ..." when b is the
-    stronger; else "": checker.rules.opposites.stronger_frames),
+    stronger; "a: two children vs possibly two children (figure)" when one article states flat a figure
+    another article of the story puts in doubt; else "": checker.rules.opposites.stronger_frames,
+    checker.rules.details.hedged_figure),
     details (list of dicts: candidate name/place/figure/date mismatches with kind, slot, the two values
     a and b, and p_ab / p_ba, the NLI entailment once b's value is replaced by a's: the same-fact test),
     relation

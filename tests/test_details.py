@@ -293,3 +293,41 @@ def test_a_game_clock_read_a_second_apart_is_one_moment():
         "He scored 7 minutes 41 seconds into the half."))  # fmt: skip
     assert clock_slip(left, also_left) and clock_slip(also_left, left)
     assert not clock_slip(left, far) and not clock_slip(also_left, up) and not clock_slip(left, left)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "rule"),
+    [
+        # the same figure, put in doubt by the word before it in one claim only: the flat one states more
+        ("Nine boats and possibly 30 fishermen were lost.", "30 fishermen were lost.",
+         "b: 30 fishermen vs possibly 30 fishermen (figure)"),
+        ("The ministry paid $2 million.", "The ministry paid an unconfirmed $2 million.",
+         "a: $2 million vs unconfirmed $2 million (figure)"),
+        # doubted in both, flat in both, or two different figures: no rule
+        ("Perhaps 30 fishermen were lost.", "Possibly 30 fishermen were lost.", ""),
+        ("30 fishermen were lost.", "Thirty fishermen were lost.", ""),
+        ("Possibly 30 fishermen were lost.", "40 fishermen were lost.", ""),
+        # a flat figure in a clause hedged another way, and a bare figure without a unit: no rule
+        ("30 fishermen may have been lost.", "Possibly 30 fishermen were lost.", ""),
+        ("The score was possibly 30.", "The score was 30.", ""),
+    ],
+)  # fmt: skip
+def test_a_figure_stated_flat_is_stronger_than_the_same_figure_in_doubt(a, b, rule):
+    from checker.rules.details import hedged_figure
+
+    assert hedged_figure(_values(a), _values(b), a, b) == rule
+
+
+def test_in_one_article_a_lone_surname_one_slip_from_a_full_name_is_a_misspelling():
+    from checker.rules.details import misspelt
+
+    full = {"text": "Ilse Marenko", "label": "PERSON"}
+    lone = {"text": "Marenka", "label": "PERSON"}
+    short = {"text": "Orly", "label": "PERSON"}
+    # across articles a short lone word is no evidence; in one article it refers back to the full name
+    assert not misspelt({"text": "Tom Orla", "label": "PERSON"}, short)
+    assert misspelt({"text": "Tom Orla", "label": "PERSON"}, short, named=frozenset({"tom", "orla"}))
+    assert misspelt(full, lone, named=frozenset({"ilse", "marenko"}))
+    # unless the article names someone with that spelling in full, or the word slips a first name
+    assert not misspelt({"text": "Tom Orla", "label": "PERSON"}, short, named=frozenset({"tom", "orla", "orly"}))
+    assert not misspelt({"text": "Orla Tomas", "label": "PERSON"}, short, named=frozenset({"orla", "tomas"}))

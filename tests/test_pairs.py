@@ -161,3 +161,21 @@ def test_claims_reading_one_game_clock_a_second_or_two_apart_are_paired():
     claims = pd.DataFrame({"claim_id": [f"k{i}" for i in range(5)], "article_id": [f"a{i}" for i in range(5)]})
     pairs = select_pairs(claims, found, PairConfig(lexical_neighbours=0, frame_neighbours=3))
     assert sorted(map(tuple, pairs[["claim_a", "claim_b"]].values.tolist())) == [("k0", "k1"), ("k1", "k4")]
+
+
+def test_claims_stating_one_figure_flat_and_in_doubt_are_paired():
+    # a long sentence with the figure among other facts, and a short one that doubts it: paired
+    # whatever their embeddings; another figure, a figure of another unit, or two flat statements pair nothing
+    from checker.rules.values import extract_values
+
+    texts = ["The ferry, which left Tarn at dawn with 40 passengers aboard, lost three crew members in the storm.",
+             "Perhaps three crew members were lost.", "Perhaps four crew members were lost.",
+             "Three crew members drowned.", "Perhaps three miles off the coast, the ferry sank."]  # fmt: skip
+    values = [extract_values(t) for t in texts]
+    assert [v.get("hedge", "") for v in values[1]] == ["perhaps"]
+    vectors = np.eye(5, dtype=np.float32)
+    empty = pd.DataFrame({"a": pd.Series(dtype=int), "b": pd.Series(dtype=int), "similarity": pd.Series(dtype=float)})
+    found = candidates(texts, np.arange(5), lambda pos: vectors[pos], empty, values=values)
+    claims = pd.DataFrame({"claim_id": [f"k{i}" for i in range(5)], "article_id": [f"a{i}" for i in range(5)]})
+    pairs = select_pairs(claims, found, PairConfig(lexical_neighbours=0, frame_neighbours=3))
+    assert sorted(map(tuple, pairs[["claim_a", "claim_b"]].values.tolist())) == [("k0", "k1"), ("k1", "k3")]

@@ -244,3 +244,22 @@ def test_a_value_inside_a_longer_claim_is_also_tested_on_its_clause():
         pd.DataFrame({"claim_a": ["k0"], "claim_b": ["k1"]}), _claims(a, b, values=without), FakeNLI()
     )
     assert checks[0]["tested_on"] == "claims" and min(checks[0]["p_ab"], checks[0]["p_ba"]) < 0.9
+
+
+def test_a_figure_flat_in_one_story_and_in_doubt_in_another_is_a_stronger_claim_by_rule():
+    from checker.rules.values import extract_values
+
+    texts = ["Nine boats and possibly 30 fishermen were lost off Tarn, the Kell coastguard said.",
+             "30 fishermen were lost near Tarn when the Kell storm broke.",
+             "A spokesman said 30 fishermen were lost."]  # fmt: skip
+    places = [[_name("Tarn", "GPE", 0, "place"), _name("Kell", "GPE", 0, "place")]] * 2 + [[]]
+    values = [extract_values(t) + p for t, p in zip(texts, places, strict=True)]
+    claims = _claims(*texts, values=values)
+    pairs = pd.DataFrame({"claim_a": ["k0", "k0"], "claim_b": ["k1", "k2"]})
+    out = pair_rules(pairs, claims)
+    # k0 and k1 name two places besides the figure: one story, and k1 states the figure flat
+    # k2 shares no names with k0: the same figure may be another event's
+    assert out["stronger"].tolist() == ["b: 30 fishermen vs possibly 30 fishermen (figure)", ""]
+    # the same two claims in one article: no rule (one outlet qualifying its own figure)
+    same = pair_rules(pairs.iloc[:1], claims.assign(article_id="a0"))
+    assert same["stronger"].tolist() == [""]

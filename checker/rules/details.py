@@ -30,8 +30,9 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein
 
 from checker.rules.copies import near_copy
+from checker.rules.hedges import find_hedges
 
-NAME = "checker.details.v11"  # findings depend on it: bump when a table or rule changes
+NAME = "checker.details.v12"  # findings depend on it: bump when a table or rule changes
 
 # One referent, several names (lower case, as name_key writes them). A short table of what news
 # writes most; acronyms with their expansion in the same pair or corpus are found by rule.
@@ -81,7 +82,8 @@ def differences(values_a: list[dict[str, Any]], values_b: list[dict[str, Any]], 
                 key=lambda w: fuzz.ratio(v["key"], w["key"]),
                 default=None,
             )
-            if best is not None and (len(only_a) == len(only_b) == 1 or _similar(v, best, name_similarity)):
+            if best is not None and (len(only_a) == len(only_b) == 1 or _similar(v, best, name_similarity)
+                                     or _surname_slip(v, best)):  # fmt: skip
                 out.append((finding, v, best))
                 only_b.remove(best)
     numbers_b = [w for w in values_b if w["kind"] == "number" and not w.get("whole")]
@@ -176,6 +178,36 @@ def clock_slip(v: dict, w: dict) -> bool:
         and v["unit"] == w["unit"]
         and 0 < abs(v["lo"] - w["lo"]) <= CLOCK_SLIP
     )
+
+
+def hedged_figure(values_a: list[dict], values_b: list[dict], text_a: str = "", text_b: str = "") -> str:
+    """Which claim states a figure flat that the other puts in doubt, or "".
+
+    Returns "a: two children vs possibly two children (figure)" when a states the figure flat ("b: ..."
+    when b does): the same figure (one unit, a counted noun or a measure, and the same interval; never a
+    bare figure or a game clock), with a hedge right before it in one claim (``hedge``, from
+    checker.rules.values) and none in the other figure's clause (its ``clause``, else its claim's text,
+    ``text_a`` or ``text_b``). This is assertion strength on a figure:
+    the flat claim states more than the hedged one supports. Whether the two claims' articles tell one
+    story is the caller's to check (shared names), as for clock_slip.
+
+    Example:
+        >>> from checker.rules.values import extract_values
+        >>> hedged_figure(extract_values("Possibly two children were inside."),
+        ...               extract_values("Two children were inside."))
+        'b: Two children vs possibly two children (figure)'
+    """
+    for v in (v for v in values_a if v["kind"] == "number"):
+        for w in (w for w in values_b if w["kind"] == "number"):
+            same = v["unit"] == w["unit"] and (v["lo"], v.get("hi")) == (w["lo"], w.get("hi"))
+            if not same or not v["unit"] or v.get("clock") or bool(v.get("hedge")) == bool(w.get("hedge")):
+                continue
+            flat, doubted = (w, v) if v.get("hedge") else (v, w)
+            if find_hedges(flat.get("clause") or (text_b if v.get("hedge") else text_a) or flat["text"]):
+                continue  # "two children may have been inside": hedged in its own way
+            side = "a" if flat is v else "b"
+            return f"{side}: {flat['text']} vs {doubted['hedge']} {doubted['text']} (figure)"
+    return ""
 
 
 def _one_figure(values: list[dict], v: dict) -> bool:
@@ -296,7 +328,9 @@ def _named(holder: str) -> bool:
     return bool(holder) and holder[:1].isupper()
 
 
-def misspelt(v: dict, w: dict, *, places: frozenset[str] = frozenset()) -> bool:
+def misspelt(
+    v: dict, w: dict, *, places: frozenset[str] = frozenset(), named: frozenset[str] | None = None
+) -> bool:
     """Two spellings of one person's name: both labelled PERSON, every word of the shorter name in the
     longer one but one, and that word one slip away (``one_slip``: "Rait" / "Raite", "Witkoff" /
     "Witkof"), not an alias. Where the slipped word is all the two names share ("Mahnefeh" /
@@ -307,12 +341,18 @@ def misspelt(v: dict, w: dict, *, places: frozenset[str] = frozenset()) -> bool:
     ``places`` holds the keys (``key``) of every name the corpus labels a place somewhere (a small
     tagger calls a town a person in one sentence and a place in the next): such a name is never a
     misspelt person, because place names have several accepted spellings ("Bireuen" / "Bireun").
+
+    ``named`` is for two mentions in one article: the words of the full names (two words or more) of
+    people the article names. There a lone surname one slip from the surname of a full name is a
+    misspelling however short ("Duncan Rait" ... "rescue Raite"), unless the article gives someone that
+    spelling in full: an article introduces a person by full name and then refers back by surname.
     """
     if v.get("label") != "PERSON" or w.get("label") != "PERSON" or same_name(v["text"], w["text"]):
         return False
     if v.get("key") in places or w.get("key") in places:
         return False
-    short, rest = sorted((_LETTERS.findall(_key(v["text"])), _LETTERS.findall(_key(w["text"]))), key=len)
+    short, full = sorted((name_words(v["text"]), name_words(w["text"])), key=len)
+    rest = list(full)
     slipped = []
     for word in short:  # each word of the shorter name in the longer one ("Mahnefeh" / "Mahnefah Gray")
         match = word if word in rest else next((x for x in rest if one_slip(word, x)), None)
@@ -323,7 +363,9 @@ def misspelt(v: dict, w: dict, *, places: frozenset[str] = frozenset()) -> bool:
             slipped.append((word, match))
     if len(slipped) != 1:
         return False
-    return len(short) > 1 or min(map(len, slipped[0])) >= _LONE_SLIP
+    word, match = slipped[0]
+    surname = len(short) == 1 and named is not None and match == full[-1] and word not in named
+    return len(short) > 1 or min(len(word), len(match)) >= _LONE_SLIP or surname
 
 
 def one_slip(a: str, b: str) -> bool:
@@ -371,6 +413,16 @@ def same_name(a: str, b: str) -> bool:
     return False
 
 
+def name_words(name: str) -> list[str]:
+    """The words of a name as ``misspelt`` compares them: lower case, titles and possessives left out.
+
+    Example:
+        >>> name_words("Mr. Duncan Rait's")
+        ['duncan', 'rait']
+    """
+    return _LETTERS.findall(_key(name))
+
+
 def _key(name: str) -> str:
     name = re.sub(r"['’]s?\b|[\"“”]", "", name.lower())
     name = _TITLES.sub("", re.sub(r"[.\-–]", " ", name))
@@ -396,6 +448,12 @@ def _derived(a: str, b: str) -> bool:
     short, long = sorted((a, b), key=len)
     stem = short.rstrip("aeiy") or short
     return long.startswith(stem) and long[len(stem) :] in _DERIVED
+
+
+def _surname_slip(v: dict, w: dict) -> bool:
+    """One name is a lone word one slip from the other's last word ("Raite" / "Duncan Rait")."""
+    short, full = sorted((name_words(v["text"]), name_words(w["text"])), key=len)
+    return len(short) == 1 and len(full) > 1 and one_slip(short[0], full[-1])
 
 
 def _similar(v: dict, w: dict, threshold: float) -> bool:

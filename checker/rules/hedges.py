@@ -10,7 +10,7 @@ import re
 
 from checker.rules.residue import _first_longest
 
-NAME = "checker.hedges.v2"  # stored results depend on it: bump when a table or rule changes
+NAME = "checker.hedges.v3"  # stored results depend on it: bump when a table or rule changes
 
 # Hedging cues: (canonical form, weight, regex). Weights are hand-set: how much the cue weakens a flat
 # assertion ("may" leaves it open, "did not object" is a far weaker commitment than "agreed").
@@ -33,6 +33,8 @@ _HEDGE_TABLE: tuple[tuple[str, float, str], ...] = (
     ("could", 0.4, r"could"),
     ("possibly", 0.5, r"possibly"),
     ("perhaps", 0.5, r"perhaps"),
+    ("maybe", 0.5, r"maybe"),
+    ("probably", 0.3, r"probably"),
     ("likely", 0.3, r"likely"),
     ("unconfirmed", 0.6, r"unconfirmed"),
     ("did not object", 0.7, r"(?:did|does|do|has|have) not object(?:ed)?|(?:didn't|doesn't|don't) object"),
@@ -91,6 +93,28 @@ def without_hedges(text: str) -> str:
             + text[end:].lstrip()
         )
     return text
+
+
+# Cues that can weaken a figure they stand right before: "possibly two children", "reportedly $2 million".
+_FIGURE_CUES = frozenset({"reportedly", "allegedly", "apparently", "supposedly", "purportedly", "seemingly",
+                          "possibly", "perhaps", "maybe", "probably", "likely", "unconfirmed"})  # fmt: skip
+_BEFORE = 40  # characters before a figure searched for its cue
+
+
+def cue_before(text: str, start: int) -> str:
+    """The hedging cue that stands right before ``text[start:]`` (a comma between allowed), or "".
+
+    Only cues that weaken a figure when put before it count (``_FIGURE_CUES``); "may" before a figure
+    is a month ("may 30 people"), not a hedge.
+
+    Example:
+        >>> text = "Five women and possibly two children were inside."
+        >>> cue_before(text, text.index("two")), cue_before(text, text.index("Five"))
+        ('possibly', '')
+    """
+    window = text[max(0, start - _BEFORE) : start]
+    tail = len(window.rstrip(" ,"))
+    return next((canon for _, end, canon in _cues(window) if end == tail and canon in _FIGURE_CUES), "")
 
 
 # Cues that only say the writer does not vouch for a claim (who says so is attribution), as against

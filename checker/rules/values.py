@@ -24,6 +24,8 @@ and per kind:
   ``utc_minute``.
 - a count of part of a whole ("10 of the Saints' 16 games") counts the whole's noun, and the whole
   ("16 games") has ``whole`` True: it is the total the part is taken from, not a figure of its own.
+- a figure put in doubt by the word before it ("possibly two children", "reportedly $2 million") has
+  ``hedge``, the cue (checker.rules.hedges.cue_before).
 
 Libraries: pint converts units (km / miles / feet / metres), number-parser reads number words,
 dateparser resolves relative dates against ``published``. Each is loaded on first use.
@@ -42,8 +44,9 @@ import re
 from typing import Any
 
 from checker.rules.attribution import REPORTING_VERBS
+from checker.rules.hedges import cue_before
 
-NAME = "checker.values.v11"
+NAME = "checker.values.v12"
 
 NAME_LABELS = {"PERSON": "name", "ORG": "name", "NORP": "name", "EVENT": "name", "GPE": "place",
                "LOC": "place", "FAC": "place"}  # fmt: skip
@@ -194,6 +197,9 @@ def extract_values(text: str, entities: list[tuple[str, int, int]] | None = None
             start = m.start() + len(raw) - len(raw.lstrip())
             out.append({"kind": "number", "text": raw.strip(), "start": start, "end": start + len(raw.strip()),
                         **value})  # fmt: skip
+            cue = cue_before(text, start)
+            if cue:
+                out[-1]["hedge"] = cue  # "possibly two children": the figure itself is put in doubt
     _partitives(text, [v for v in out if v["kind"] == "number"])
     return sorted(out, key=lambda v: v["start"])
 

@@ -9,7 +9,8 @@ Frame neighbours are there because a headline "Norland Agrees to Quotas" and a b
 apart as wholes while stating one actor's stance on one thing. Claims naming a person in two
 spellings one slip apart ("Ekerwald" / "Ekervald") are frame candidates too, for the same reason:
 one entity across the corpus, whatever else the two claims say; so are claims reading one game clock
-a second or two apart ("with 7:42 left" / "with 7:41 to go").
+a second or two apart ("with 7:42 left" / "with 7:41 to go"), and claims stating one figure flat and
+put in doubt ("two children" / "possibly two children").
 
 Lexical neighbours are there because sentence embeddings put a claim and its negated restatement far
 apart: on data/demo, "The talks ended without any agreement on a prisoner exchange" has cosine 0.40 with
@@ -199,6 +200,29 @@ def clock_neighbours(values: Sequence, new: np.ndarray, *, max_group: int = 50) 
     return _positional(rows)
 
 
+def doubt_neighbours(values: Sequence, new: np.ndarray, *, max_group: int = 50) -> pd.DataFrame:
+    """Positional pairs (a, b) of claims stating one figure, flat in one and put in doubt in the other
+    ("two children were inside" / "possibly two children were inside":
+    checker.rules.details.hedged_figure), a among ``new``, whatever their embeddings. A figure more
+    than ``max_group`` claims state is left out, as frame_neighbours does."""
+    flat: dict[tuple, list[int]] = {}
+    doubted: dict[tuple, list[int]] = {}
+    for pos, stated in enumerate(values):
+        for v in stated or ():
+            if v.get("kind") == "number" and v.get("unit") and not v.get("clock"):
+                into = doubted if v.get("hedge") else flat
+                into.setdefault((v["unit"], v["lo"], v.get("hi")), []).append(pos)
+    rows = set()
+    wanted = set(np.asarray(new, dtype=np.int64).tolist())
+    for figure, hedged in doubted.items():
+        stated_flat = flat.get(figure, [])
+        if len(hedged) > max_group or len(stated_flat) > max_group:
+            continue
+        rows.update((a, b) for a in hedged for b in stated_flat if a in wanted and a != b)
+        rows.update((b, a) for a in hedged for b in stated_flat if b in wanted and a != b)
+    return _positional(rows)
+
+
 def _positional(rows: set[tuple[int, int]]) -> pd.DataFrame:
     """Positional pairs (a, b) as a frame, in order."""
     ordered = sorted(rows)
@@ -231,8 +255,8 @@ def candidates(
             similarity); None when nothing is stored.
         frames: every claim's predicate frames, aligned with ``texts`` (None: no frame neighbours).
         values: every claim's values (checker.rules.values), aligned with ``texts``: claims naming a
-            person in two spellings one slip apart, or reading one game clock a second or two apart,
-            are frame candidates too (None: none).
+            person in two spellings one slip apart, reading one game clock a second or two apart, or
+            stating one figure flat and in doubt, are frame candidates too (None: none).
 
     TF-IDF weights are corpus-wide, so lexical neighbours are found over every text and the rows of
     new claims kept. The result is select_pairs' input.
@@ -253,7 +277,11 @@ def candidates(
         cosine = np.einsum("ij,ij->i", vectors(fa), vectors(fb)).astype(float) if len(fa) else np.zeros(0)
         parts.append(framed.assign(similarity=cosine, frame=True))
     if values is not None and config.frame_neighbours > 0:
-        for near in (name_neighbours([name_words(v) for v in values], new), clock_neighbours(values, new)):
+        for near in (
+            name_neighbours([name_words(v) for v in values], new),
+            clock_neighbours(values, new),
+            doubt_neighbours(values, new),
+        ):
             na, nb = near["a"].to_numpy(dtype=np.int64), near["b"].to_numpy(dtype=np.int64)
             cosine = np.einsum("ij,ij->i", vectors(na), vectors(nb)).astype(float) if len(na) else np.zeros(0)
             parts.append(near.assign(similarity=cosine, frame=True))

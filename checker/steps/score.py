@@ -2,8 +2,9 @@
 
 ``score_pairs`` sends both directions of every pair through the NLI scorer as one flat stream;
 ``pair_rules`` adds the rule-made columns from the claims' predicate frames (checker.rules.opposites):
-``opposed`` (opposite verbs) and ``stronger`` (one stance stated outright, the other weaker). Rules
-never parse again: they read the ``frames`` column the claims step wrote.
+``opposed`` (opposite verbs) and ``stronger`` (one stance stated outright, the other weaker, or one
+figure stated flat, the other put in doubt: checker.rules.details.hedged_figure). Rules never parse
+again: they read the ``frames`` and ``values`` columns the claims step wrote.
 
 Example:
     >>> import pandas as pd
@@ -89,7 +90,10 @@ def pair_rules(pairs: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     ``stronger`` (which claim states outright what the other gives in a weaker form, or "").
 
     Reads the claims' ``frames`` (list of predicate frames, from the claims step); a claim without
-    frames (None or empty) opposes nothing. Pure Python over stored frames: no parsing.
+    frames (None or empty) opposes nothing. With ``values`` and ``article_id``, a figure one article
+    states flat and another puts in doubt ("two children" / "possibly two children") is ``stronger``
+    too, when the two articles tell one story (they share names). Pure Python over stored frames and
+    values: no parsing.
     """
     frames = dict(zip(claims["claim_id"], claims["frames"], strict=True)) if "frames" in claims else {}
     out = pairs.copy()
@@ -99,7 +103,26 @@ def pair_rules(pairs: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     ]
     out["opposed"] = [opposites.opposed_frames(fa, fb) for fa, fb in both]
     out["stronger"] = [opposites.stronger_frames(fa, fb) for fa, fb in both]
+    if "values" in claims and "article_id" in claims and len(out):
+        stated = dict(zip(claims["claim_id"], claims["values"], strict=True))
+        texts = dict(zip(claims["claim_id"], claims["text"], strict=True)) if "text" in claims else {}
+        article = dict(zip(claims["claim_id"], claims["article_id"], strict=True))
+        names = _names_by_article(claims)
+        out["stronger"] = [
+            rule or _hedged_figure(
+                stated.get(a) or [], stated.get(b) or [], texts.get(a, ""), texts.get(b, ""),
+                names.get(article[a]), names.get(article[b]),
+            ) if article[a] != article[b] else rule
+            for rule, a, b in zip(out["stronger"], out["claim_a"], out["claim_b"], strict=True)
+        ]  # fmt: skip
     return out
+
+
+def _hedged_figure(values_a: list, values_b: list, text_a: str, text_b: str,
+                   names_a: frozenset | None, names_b: frozenset | None) -> str:  # fmt: skip
+    """checker.rules.details.hedged_figure between claims of two articles that tell one story."""
+    rule = details.hedged_figure(values_a, values_b, text_a, text_b)
+    return rule if rule and _one_story({"key": ""}, {"key": ""}, names_a, names_b) else ""
 
 
 def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) -> list[list[dict]]:
@@ -138,6 +161,7 @@ def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) 
         dict(zip(claims["claim_id"], claims["article_id"], strict=True)) if "article_id" in claims else {}
     )
     names = _names_by_article(claims) if "article_id" in claims and "values" in claims else {}
+    full_names = _full_names_by_article(claims) if "article_id" in claims and "values" in claims else {}
     found: list[list[dict]] = []
     asked: list[dict] = []
     premises, hypotheses = [], []
@@ -150,7 +174,9 @@ def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) 
         for kind, va, vb in found_here:
             entry = {
                 "kind": kind, "slot": details.slot(kind, va, vb), "a": _brief(va), "b": _brief(vb),
-                "misspelt": details.misspelt(va, vb, places=places), "same_slot": details.same_slot(va, vb),
+                "misspelt": details.misspelt(va, vb, places=places, named=full_names.get(article.get(a))
+                                             if article.get(a) == article.get(b) else None),
+                "same_slot": details.same_slot(va, vb),
                 "shared": details.shared_detail(va, vb, stated.get(a) or [], stated.get(b) or []),
                 "swapped": bool(swapped) and (va, vb) == (swapped[1], swapped[2]),
                 "same_event": _one_story_event(va, vb, names.get(article.get(a)), names.get(article.get(b))),
@@ -207,6 +233,18 @@ def _names_by_article(claims: pd.DataFrame) -> dict[str, frozenset[str]]:
             v["key"] for v in stated or [] if v.get("kind") in ("name", "place")
         )
     return {art: frozenset(keys) for art, keys in out.items()}
+
+
+def _full_names_by_article(claims: pd.DataFrame) -> dict[str, frozenset[str]]:
+    """The words of the full names (two words or more) of people each article names, as
+    checker.rules.details.misspelt reads them (its ``named``)."""
+    out: dict[str, set[str]] = {}
+    for art, stated in zip(claims["article_id"], claims["values"], strict=True):
+        for v in stated or []:
+            words = details.name_words(v["text"]) if v.get("label") == "PERSON" else []
+            if len(words) > 1:
+                out.setdefault(art, set()).update(words)
+    return {art: frozenset(words) for art, words in out.items()}
 
 
 def _one_story_event(
