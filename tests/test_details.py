@@ -331,3 +331,12 @@ def test_in_one_article_a_lone_surname_one_slip_from_a_full_name_is_a_misspellin
     # unless the article names someone with that spelling in full, or the word slips a first name
     assert not misspelt({"text": "Tom Orla", "label": "PERSON"}, short, named=frozenset({"tom", "orla", "orly"}))
     assert not misspelt({"text": "Orla Tomas", "label": "PERSON"}, short, named=frozenset({"orla", "tomas"}))
+
+
+def test_a_surname_slip_that_is_a_place_elsewhere_is_no_misspelling():
+    # "Afshin Kobani" and, later in the article, "Kobane": the town's two spellings, not a misspelt surname
+    from checker.rules.details import misspelt
+
+    full, lone = {"text": "Dara Kobani", "label": "PERSON"}, {"text": "Kobane", "label": "PERSON"}
+    assert misspelt(full, lone, named=frozenset({"dara", "kobani"}))
+    assert not misspelt(full, lone, places=frozenset({"kobani"}), named=frozenset({"dara", "kobani"}))

@@ -102,6 +102,8 @@ def test_clock_readings_are_times_of_day_or_game_clocks(text, found):
         ("At least a dozen homes burned, and three dozen cars.", [">=12 home", "36 car"]),
         # a glued "m" without a currency is still metres; "5k" alone is not read
         ("He fell 9m and later ran a 5k.", ["0.005592 mile"]),
+        # tens and units in words, with a hyphen or a space
+        ("Thirty-four miners and forty two guards were trapped.", ["34 miner", "42 guard"]),
     ],
 )  # fmt: skip
 def test_money_counted_nouns_and_magnitudes(text, found):
@@ -189,3 +191,23 @@ def test_a_clause_too_thin_to_state_a_fact_is_not_cut(nlp, text, value):
     doc = nlp(text)
     start = text.index(value)
     assert clause([t for t in doc if start <= t.idx < start + len(value)]) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "found"),
+    [
+        # an age set off by commas after a person's name, or after "aged"
+        ("Ines Morel, 41, of Varne, was arrested.", "Ines Morel", ["41 age"]),
+        ("Ines Morel, 41.", "Ines Morel", ["41 age"]),
+        ("A nurse aged 41 was arrested.", "", ["41 age"]),
+        # a figure after a name that is no age: a count, a list, a figure after a thing
+        ("Ines Morel, 41 others and the mayor left.", "Ines Morel", ["41"]),  # "others" counts nothing
+        ("Rooms of Ines Morel, 4, 5 and 6, were searched.", "Ines Morel", ["4", "5-6"]),
+        ("The bridge, 41, was closed.", "", ["41"]),
+    ],
+)  # fmt: skip
+def test_a_persons_age_is_read_however_news_writes_it(text, person, found):
+    from checker.rules.values import extract_values
+
+    entities = [("PERSON", text.index(person), text.index(person) + len(person))] if person else []
+    assert [v["key"] for v in extract_values(text, entities) if v["kind"] == "number"] == found

@@ -364,6 +364,8 @@ def misspelt(
     if len(slipped) != 1:
         return False
     word, match = slipped[0]
+    if word in places or match in places:
+        return False  # "Afshin Kobani" ... "Kobane": a town's spellings, not a misspelt surname
     surname = len(short) == 1 and named is not None and match == full[-1] and word not in named
     return len(short) > 1 or min(len(word), len(match)) >= _LONE_SLIP or surname
 

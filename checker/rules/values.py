@@ -10,7 +10,9 @@ and per kind:
   has ``bearing`` ("west"); its text and offsets still cover the name alone.
 - number: ``lo``/``hi`` (an interval: "at least 30" is [30, inf), "between 30 and 40" is [30, 40],
   "about 25" is [22.5, 27.5], "dozens" is [24, 99]), ``unit`` (a pint unit such as "kilometer" after
-  conversion to base form, or the counted noun, "people"), ``noun`` (the word counted or measured).
+  conversion to base form, or the counted noun, "people"; "age" for a person's age: "36-year-old",
+  "aged 36", "Robert Buckley, 32, of Essex"), ``noun`` (the word counted or measured). Numbers may
+  be written as words ("twenty-two").
 - date: ``day`` (ISO date when it can be resolved, relative words against the article's published
   date: "on Monday", "last week" -> a window), ``lo``/``hi`` (ISO day bounds), or ``weekday`` when
   that is all that is said. A month without a day ("in September", "since December 2008") is the
@@ -46,7 +48,7 @@ from typing import Any
 from checker.rules.attribution import REPORTING_VERBS
 from checker.rules.hedges import cue_before
 
-NAME = "checker.values.v12"
+NAME = "checker.values.v13"
 
 NAME_LABELS = {"PERSON": "name", "ORG": "name", "NORP": "name", "EVENT": "name", "GPE": "place",
                "LOC": "place", "FAC": "place"}  # fmt: skip
@@ -70,7 +72,9 @@ _DATE = re.compile(
 _WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
           "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred "
           "dozen").split()  # fmt: skip
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + "|".join(_WORDS)
+# "twenty-two", "ninety nine": tens and units written as words, read before the words alone
+_COMPOUND = rf"(?:{'|'.join(_WORDS[19:27])})[- ](?:{'|'.join(_WORDS[:9])})\b"
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + _COMPOUND + "|" + "|".join(_WORDS)
 _NUMBER = re.compile(
     r"(?P<vague>dozens|scores|hundreds|thousands)\s+of\s+(?P<vnoun>[a-z]+)|"
     r"(?P<bound>at\s+least|more\s+than|over|nearly|almost|about|around|approximately|roughly|some|up\s+to|"
@@ -201,7 +205,28 @@ def extract_values(text: str, entities: list[tuple[str, int, int]] | None = None
             if cue:
                 out[-1]["hedge"] = cue  # "possibly two children": the figure itself is put in doubt
     _partitives(text, [v for v in out if v["kind"] == "number"])
+    people_end = {end for label, _, end in entities or [] if label == "PERSON"}
+    for v in out:
+        if v["kind"] == "number" and not v["unit"] and _stated_age(text, v, people_end):
+            v.update(unit="age", noun="age", key=f"{_fmt(v['lo'])} age")
     return sorted(out, key=lambda v: v["start"])
+
+
+_AGED = re.compile(r"\baged\s+$", re.IGNORECASE)
+_AFTER_AGE = re.compile(r"\s*(?:[,;)](?!\s*\d)|\.(?:\s|$)|$)")  # not a list of figures: "Smith, 3, 4 and 5"
+
+
+def _stated_age(text: str, v: dict, people_end: set[int]) -> bool:
+    """Whether a bare whole figure is a person's age: "aged 36", or set off by commas right after a
+    person's name ("Robert Buckley, 32, of Essex"), as news writes ages."""
+    if not v.get("exact") or not float(v["lo"]).is_integer() or not 0 < v["lo"] < 120:
+        return False
+    before = text[: v["start"]]
+    if _AGED.search(before):
+        return True
+    name_end = len(before.rstrip()) - 1  # where the comma before the figure is
+    return (before.rstrip().endswith(",") and len(before[:name_end].rstrip()) in people_end
+            and bool(_AFTER_AGE.match(text, v["end"])))  # fmt: skip
 
 
 # between a part and its whole: "10 of the Saints' 16 games", "three of his five children"
@@ -381,7 +406,7 @@ def name_key(name: str) -> str:
 
 def _to_float(raw: str) -> float | None:
     raw = raw.lower().replace(",", "")
-    if raw in _WORDS:
+    if raw in _WORDS or re.fullmatch(_COMPOUND, raw):
         return float(_number_words(raw))
     try:
         return float(raw)
