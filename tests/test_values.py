@@ -104,6 +104,9 @@ def test_clock_readings_are_times_of_day_or_game_clocks(text, found):
         ("He fell 9m and later ran a 5k.", ["0.005592 mile"]),
         # tens and units in words, with a hyphen or a space
         ("Thirty-four miners and forty two guards were trapped.", ["34 miner", "42 guard"]),
+        # a term in years is a figure; years that tell an age or a date by distance are not a term
+        ("She got 12 years in prison, and a 3-year ban.", ["12 year", "3 year"]),
+        ("Two years ago the 40 years old pilot flew.", ["40 age"]),
     ],
 )  # fmt: skip
 def test_money_counted_nouns_and_magnitudes(text, found):

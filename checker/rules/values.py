@@ -10,8 +10,8 @@ and per kind:
   has ``bearing`` ("west"); its text and offsets still cover the name alone.
 - number: ``lo``/``hi`` (an interval: "at least 30" is [30, inf), "between 30 and 40" is [30, 40],
   "about 25" is [22.5, 27.5], "dozens" is [24, 99]), ``unit`` (a pint unit such as "kilometer" after
-  conversion to base form, or the counted noun, "people"; "age" for a person's age: "36-year-old",
-  "aged 36", "Robert Buckley, 32, of Essex"), ``noun`` (the word counted or measured). Numbers may
+  conversion to base form, or the counted noun, "people", "year" for a term: "15 years in prison";
+  "age" for a person's age: "36-year-old", "36 years old", "aged 36", "Robert Buckley, 32, of Essex"), ``noun`` (the word counted or measured). Numbers may
   be written as words ("twenty-two").
 - date: ``day`` (ISO date when it can be resolved, relative words against the article's published
   date: "on Monday", "last week" -> a window), ``lo``/``hi`` (ISO day bounds), or ``weekday`` when
@@ -140,7 +140,11 @@ _APPROX = {"nearly": (0.85, 1.0), "almost": (0.85, 1.0), "about": (0.9, 1.1), "a
 _LOWER = {"at least", "more than", "over"}
 _UPPER = {"up to", "fewer than", "less than", "under", "as many as"}
 # Figures that are not counts of something disputable: clock times, ages in "36-year-old", ordinals.
-_NOT_COUNTED = re.compile(r"^(?:years?|old|am|pm|a|p|st|nd|rd|th|gmt|edt|est|bst|utc)$")
+_NOT_COUNTED = re.compile(r"^(?:old|am|pm|a|p|st|nd|rd|th|gmt|edt|est|bst|utc)$")
+# Years that are no span of time of their own: an age ("36 years old") or a date told by distance
+# ("two years ago", "three years later"); other years are a term or a span ("15 years in prison").
+_YEARS_AFTER = re.compile(r"\s+(?:(?P<age>old|of\s+age)|ago|earlier|later|before|after|since|younger|older|apart)\b",
+                          re.IGNORECASE)  # fmt: skip
 _AGE = re.compile(r"^years?-old$")
 # "west of", "north-east of the town of": a direction from the place named right after it
 _BEARING = re.compile(
@@ -193,6 +197,11 @@ def extract_values(text: str, entities: list[tuple[str, int, int]] | None = None
         if _ZONE_AFTER.match(text, m.end()):
             continue  # "1100 GMT", "4:00 p.m. local time": a time of day, not a quantity
         value = _number_value(m)
+        after = _YEARS_AFTER.match(text, m.end()) if value and value["unit"] == "year" else None
+        if after and after["age"]:
+            value.update(unit="age", noun="age", key=f"{_fmt(value['lo'])} age")
+        elif after:
+            continue
         if value and (_MAGNITUDE.search(text, max(0, m.start("num") - 16), m.start("num"))
                       or _RICHTER.match(text, m.end("num")) or value["noun"] == "magnitude"):  # fmt: skip
             value.update(unit="magnitude", noun="magnitude", key=f"{value['key'].split(' ')[0]} magnitude")
