@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from checker.steps.formats import clean_text
 from tools.bench import common as bc
 from tools.nli_model import data as nli_data
 
@@ -158,7 +159,7 @@ def article(article_id: str, sentences: Sequence[str], *, default_source: str = 
             break
     if sents and _is_headline(sents[0]):
         title = _norm(nli_data.detok(sents.pop(0)))
-    text = _norm_text(bc.text_from_sentences(sents))
+    text = clean_text(bc.text_from_sentences(sents))[0]  # the checker's own cleaning: offsets stay put
     return {"article_id": article_id, "source": source, "title": title, "published": published, "text": text}
 
 
@@ -208,9 +209,3 @@ def _norm(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", "", text)
     return re.sub(r"[^\S\n]+", " ", text).strip()
-
-
-def _norm_text(text: str) -> str:
-    """What the checker's ingest cleaning would leave: NFC, single spaces, stripped lines."""
-    lines = [_norm(line) for line in _norm(text).split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
