@@ -44,7 +44,8 @@ claims (checker.steps.claims.extract_claims):
                        (checker.rules.values): dicts with kind (name | place | number | date | time),
                        text, start, end (offsets in the claim), key, and per kind label / lo, hi, unit,
                        noun, whole, clock (a game clock in seconds, unit "time left" or "time
-                       elapsed"), hedge (the cue that puts the figure in doubt: "possibly") / day,
+                       elapsed"), hedge (the cue that puts the figure in doubt: "possibly"),
+                       measured (a measure's unit as written, "yard") / day,
                        month, weekday / minute, zone, utc_minute; and where it sits in
                        the parse: anchor (the word it attaches to), holder (whose value it is), and
                        for a definite common-noun holder holder_words / holder_ids (its modifiers; the

@@ -340,3 +340,31 @@ def test_a_surname_slip_that_is_a_place_elsewhere_is_no_misspelling():
     full, lone = {"text": "Dara Kobani", "label": "PERSON"}, {"text": "Kobane", "label": "PERSON"}
     assert misspelt(full, lone, named=frozenset({"dara", "kobani"}))
     assert not misspelt(full, lone, places=frozenset({"kobani"}), named=frozenset({"dara", "kobani"}))
+
+
+def test_a_measure_written_in_one_unit_is_read_as_written_and_a_conversion_gets_slack():
+    # "84-yard" / "86-yard": two figures; "2,000 ft" / "610 m": one figure rounded in conversion
+    diff = differences(_values("Lund broke an 86-yard run."), _values("Lund broke an 84-yard run."))
+    assert [(v["text"], w["text"]) for _, v, w in diff] == [("86-yard", "84-yard")]
+    assert differences(_values("She fell 2,000 ft."), _values("She fell 610 m."))[:1] == []
+
+
+def test_figures_both_claims_state_are_agreed_and_the_one_left_is_compared():
+    # 230 yards in both: agreed; 84 against 86 is the dispute, and Berg's 101 is another person's figure
+    a = _values("Lund ran for 230 yards, including an 84-yard run.")
+    b = extract_values("Lund had 230 yards, including an 86-yard run, and Berg ran for 101 yards.",
+                       [("PERSON", 0, 4), ("PERSON", 50, 54)])  # fmt: skip
+    for v in b:
+        if v.get("text") == "101 yards":
+            v["holder"] = "Berg"
+    assert [(v["text"], w["text"]) for _, v, w in differences(a, b)] == [("84-yard", "86-yard")]
+
+
+def test_figures_of_two_named_people_share_no_detail():
+    from checker.rules.details import shared_detail
+
+    person = {"kind": "name", "label": "PERSON", "text": "Ines Morel", "key": "ines morel"}
+    v = {"kind": "number", "unit": "mile", "anchor": "rush", "holder": "Berg", "key": "101 yards"}
+    w = {"kind": "number", "unit": "mile", "anchor": "rush", "holder": "Lund", "key": "226 yards"}
+    assert shared_detail(v, w, [person, v], [person, w]) == ""
+    assert shared_detail(v, {**w, "holder": "Berg"}, [person, v], [person, w]) == "Ines Morel"

@@ -167,15 +167,28 @@ def test_claims_stating_one_figure_flat_and_in_doubt_are_paired():
     # a long sentence with the figure among other facts, and a short one that doubts it: paired
     # whatever their embeddings; another figure, a figure of another unit, or two flat statements pair nothing
     from checker.rules.values import extract_values
+    from checker.steps.pairs import doubt_neighbours
 
     texts = ["The ferry, which left Tarn at dawn with 40 passengers aboard, lost three crew members in the storm.",
              "Perhaps three crew members were lost.", "Perhaps four crew members were lost.",
              "Three crew members drowned.", "Perhaps three miles off the coast, the ferry sank."]  # fmt: skip
     values = [extract_values(t) for t in texts]
     assert [v.get("hedge", "") for v in values[1]] == ["perhaps"]
-    vectors = np.eye(5, dtype=np.float32)
-    empty = pd.DataFrame({"a": pd.Series(dtype=int), "b": pd.Series(dtype=int), "similarity": pd.Series(dtype=float)})
-    found = candidates(texts, np.arange(5), lambda pos: vectors[pos], empty, values=values)
-    claims = pd.DataFrame({"claim_id": [f"k{i}" for i in range(5)], "article_id": [f"a{i}" for i in range(5)]})
-    pairs = select_pairs(claims, found, PairConfig(lexical_neighbours=0, frame_neighbours=3))
-    assert sorted(map(tuple, pairs[["claim_a", "claim_b"]].values.tolist())) == [("k0", "k1"), ("k1", "k3")]
+    found = doubt_neighbours(values, np.arange(5))
+    assert sorted(set(map(tuple, np.sort(found[["a", "b"]].to_numpy(), axis=1).tolist()))) == [(0, 1), (1, 3)]
+
+
+def test_claims_stating_figures_of_one_unit_that_disagree_are_paired():
+    # "86-yard" / "84-yard" in sentences far apart; agreeing figures, other units, clocks and a unit
+    # too many claims state pair nothing
+    from checker.rules.values import extract_values
+    from checker.steps.pairs import figure_neighbours
+
+    texts = ["Lund, who scored twice, broke an 86-yard run early in the third.", "Lund's 84-yard run sealed it.",
+             "Lund ran 86 yards.", "About 85 yards of the pitch were flooded.", "Lund scored with 9:12 left.",
+             "Lund scored with 4:40 left.", "Lund was 30."]  # fmt: skip
+    values = [extract_values(t) for t in texts]
+    found = figure_neighbours(values, np.arange(len(texts)))
+    pairs = sorted(set(map(tuple, np.sort(found[["a", "b"]].to_numpy(), axis=1).tolist())))
+    assert pairs == [(0, 1), (1, 2)]
+    assert figure_neighbours(values, np.arange(len(texts)), max_group=2).empty

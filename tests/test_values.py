@@ -107,6 +107,11 @@ def test_clock_readings_are_times_of_day_or_game_clocks(text, found):
         # a term in years is a figure; years that tell an age or a date by distance are not a term
         ("She got 12 years in prison, and a 3-year ban.", ["12 year", "3 year"]),
         ("Two years ago the 40 years old pilot flew.", ["40 age"]),
+        # "a hundred" keeps its bound, as "a dozen" does
+        ("She ran more than a hundred yards.", [">=0.05682 mile"]),
+        # a win-loss record or a score is no range; a range of something counted or measured is
+        ("The 2-13 Hawks, after a 9-14 start, lost 3-2.", []),
+        ("Some 20-25 people walked 6-8 km.", ["20-25 people", "3.728-4.971 mile"]),
     ],
 )  # fmt: skip
 def test_money_counted_nouns_and_magnitudes(text, found):

@@ -32,7 +32,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from checker.rules.copies import near_copy
 from checker.rules.hedges import find_hedges
 
-NAME = "checker.details.v12"  # findings depend on it: bump when a table or rule changes
+NAME = "checker.details.v13"  # findings depend on it: bump when a table or rule changes
 
 # One referent, several names (lower case, as name_key writes them). A short table of what news
 # writes most; acronyms with their expansion in the same pair or corpus are found by rule.
@@ -86,19 +86,27 @@ def differences(values_a: list[dict[str, Any]], values_b: list[dict[str, Any]], 
                                      or _surname_slip(v, best)):  # fmt: skip
                 out.append((finding, v, best))
                 only_b.remove(best)
+    numbers_a = [v for v in values_a if v["kind"] == "number" and not v.get("whole")]
     numbers_b = [w for w in values_b if w["kind"] == "number" and not w.get("whole")]
     compared: list[dict] = []
-    for v in (v for v in values_a if v["kind"] == "number" and not v.get("whole")):
-        if any(u["unit"] == v["unit"] and _overlap(u, v) for u in compared):
+    for v in numbers_a:
+        if any(u["unit"] == v["unit"] and figures_agree(u, v) for u in compared):
             continue  # "60 m (200 ft)": one figure written twice is one difference, not two
         compared.append(v)
         # figures of one unit; bare figures ("a mother of 12") only where they attach to the same word
         same_unit = [w for w in numbers_b if w["unit"] == v["unit"] and (v["unit"] or _same_anchor(v, w))]
-        if not same_unit or any(_overlap(v, w) for w in same_unit):
+        if not same_unit or any(figures_agree(v, w) for w in same_unit):
             continue
-        if not _one_figure(values_a, v) or not all(_one_figure(values_b, w) for w in same_unit):
+        # a figure of the unit that both claims state is agreed ("226 yards" in each); the rest is in
+        # dispute, and among several, a figure of a person the other claim never names is not
+        open_a = [x for x in numbers_a
+                  if x["unit"] == v["unit"] and not any(figures_agree(x, y) for y in numbers_b)]  # fmt: skip
+        open_b = [w for w in same_unit if not any(figures_agree(w, x) for x in numbers_a)]
+        if len(open_b) > 1:
+            open_b = [w for w in open_b if not _someone_else(w, values_a)]
+        if not open_b or not _one_figure(open_a, v) or not all(_one_figure(open_b, w) for w in open_b):
             continue  # two different figures of one unit in a claim: which one is disputed is unclear
-        w = min(same_unit, key=lambda w: abs(w["lo"] - v["lo"]))
+        w = min(open_b, key=lambda w: abs(w["lo"] - v["lo"]))
         out.append(("number_mismatch", v, w))
     days_a = [v for v in values_a if v["kind"] == "date" and v.get("key")]
     days_b = [w for w in values_b if w["kind"] == "date" and w.get("key")]
@@ -210,10 +218,18 @@ def hedged_figure(values_a: list[dict], values_b: list[dict], text_a: str = "", 
     return ""
 
 
+def _someone_else(v: dict, values: list[dict]) -> bool:
+    """Whether v is a figure of a named person ("Peyton Hillis ran for 101 yards") whom the other
+    claim's ``values`` never name."""
+    holder = v.get("holder", "")
+    names = [x["text"] for x in values if x["kind"] == "name" and x.get("label") == "PERSON"]
+    return _named(holder) and not any(same_name(holder, n) for n in names)
+
+
 def _one_figure(values: list[dict], v: dict) -> bool:
     """Whether every figure of v's unit in a claim agrees with v ("60 m (200 ft)" is one figure)."""
     return all(
-        _overlap(v, x)
+        figures_agree(v, x)
         for x in values
         if x["kind"] == "number" and x["unit"] == v["unit"] and not x.get("whole")
     )
@@ -301,11 +317,14 @@ def shared_detail(v: dict, w: dict, values_a: list[dict], values_b: list[dict]) 
     if v.get("bearing") and w.get("bearing"):  # two directions from one place: the same distance?
         distances = [x for x in values_b if x["kind"] == "number" and x.get("unit") == "mile"]
         return next((x["text"] for x in values_a if x["kind"] == "number" and x.get("unit") == "mile"
-                     and any(_overlap(x, y) for y in distances)), "")  # fmt: skip
+                     and any(figures_agree(x, y) for y in distances)), "")  # fmt: skip
     if v["kind"] != "number" or v.get("unit") in (None, "", "age") or v.get("unit") != w.get("unit"):
         return ""
     if not v.get("anchor") or v.get("anchor") != w.get("anchor") or v.get("anchor") in _GENERIC_VERBS:
         return ""
+    hv, hw = v.get("holder", ""), w.get("holder", "")
+    if _named(hv) and _named(hw) and not same_name(hv, hw):
+        return ""  # "Hillis rushed for 101 yards" / "Charles rushed for 226 yards": two people's figures
     ids_b = {x["key"] for x in values_b if _identifying(x)}
     return next((x["text"] for x in values_a if _identifying(x) and x["key"] in ids_b), "")
 
@@ -462,14 +481,18 @@ def _similar(v: dict, w: dict, threshold: float) -> bool:
     return fuzz.ratio(v["key"], w["key"]) / 100 >= threshold
 
 
-def _overlap(v: dict, w: dict) -> bool:
+def figures_agree(v: dict, w: dict) -> bool:
     """Figures agree when their intervals overlap, allowing for rounding of exact figures."""
     hi_v = v["hi"] if v.get("hi") is not None else float("inf")
     hi_w = w["hi"] if w.get("hi") is not None else float("inf")
+    # a measure written in one unit on both sides ("84-yard" / "86-yard") is read as written: the slack
+    # is for the rounding of a conversion ("2,000 ft" / "610 m")
+    same_written = bool(v.get("measured")) and v.get("measured") == w.get("measured")
     slack = (
         _ROUNDING * max(abs(v["lo"]), abs(w["lo"]))
         # counts, clocks and magnitudes are read exactly; measures get rounding slack
         if v.get("unit") not in ("", None, "magnitude") and not _counted(v) and not v.get("clock")
+        and not same_written
         else 0
     )
     return v["lo"] <= hi_w + slack and w["lo"] <= hi_v + slack

@@ -11,8 +11,10 @@ and per kind:
 - number: ``lo``/``hi`` (an interval: "at least 30" is [30, inf), "between 30 and 40" is [30, 40],
   "about 25" is [22.5, 27.5], "dozens" is [24, 99]), ``unit`` (a pint unit such as "kilometer" after
   conversion to base form, or the counted noun, "people", "year" for a term: "15 years in prison";
-  "age" for a person's age: "36-year-old", "36 years old", "aged 36", "Robert Buckley, 32, of Essex"), ``noun`` (the word counted or measured). Numbers may
-  be written as words ("twenty-two").
+  "age" for a person's age: "36-year-old", "36 years old", "aged 36", "Robert Buckley, 32, of
+  Essex"), ``noun`` (the word counted or measured), ``measured`` (a measure's unit as written,
+  "yard"). Numbers may be written as words ("twenty-two"); a win-loss record or a score ("the 2-13
+  Chiefs", "won 3-2") is no figure.
 - date: ``day`` (ISO date when it can be resolved, relative words against the article's published
   date: "on Monday", "last week" -> a window), ``lo``/``hi`` (ISO day bounds), or ``weekday`` when
   that is all that is said. A month without a day ("in September", "since December 2008") is the
@@ -79,7 +81,7 @@ _NUMBER = re.compile(
     r"(?P<vague>dozens|scores|hundreds|thousands)\s+of\s+(?P<vnoun>[a-z]+)|"
     r"(?P<bound>at\s+least|more\s+than|over|nearly|almost|about|around|approximately|roughly|some|up\s+to|"
     r"fewer\s+than|less\s+than|under|as\s+many\s+as|an\s+estimated|estimated)?\s*"
-    r"(?:(?P<between>between)\s+)?(?:(?P<cur>(?:US|A|C|NZ|HK|S)?\$|£|€|¥)\s?)?(?:an?\s+(?=dozen\b))?"
+    r"(?:(?P<between>between)\s+)?(?:(?P<cur>(?:US|A|C|NZ|HK|S)?\$|£|€|¥)\s?)?(?:an?\s+(?=(?:dozen|hundred)\b))?"
     r"(?<![\w.,/:])(?P<num>" + _NUM + r")(?![\d,]*\d)(?!:\d)"
     r"(?:(?P<glued>km|m|ft|mi|kg|lbs?|cm|mm|bn|mn|tn|k|thousand|million|billion|trillion)\b|(?![a-z]))"
     r"(?:\s*(?:-|to|and)\s*(?:(?:US|A|C|NZ|HK|S)?\$|£|€|¥)?(?P<num2>" + _NUM + r")(?![\w]))?"
@@ -126,8 +128,8 @@ _GLUED_SCALE = {"bn": 1e9, "mn": 1e6, "tn": 1e12, "m": 1e6, "k": 1e3, **_SCALE_W
 # noun it counts, even where pint knows a unit of that name ("28 points" are no typographic points)
 _MEASURES = frozenset(
     "km m cm mm ft mi kg lb lbs metre meter kilometre kilometer centimetre centimeter millimetre millimeter "
-    "mile foot feet inch inches yard kilogram gram tonne ton ounce second minute hour day week acre hectare "
-    "litre liter gallon mph knot".split()
+    "mile foot feet inch inches yard yd kilogram gram tonne ton ounce second minute hour day week acre "
+    "hectare litre liter gallon mph knot".split()
 )
 _MAGNITUDE = re.compile(r"magnitude[\s-]*(?:of\s+)?$", re.IGNORECASE)
 _RICHTER = re.compile(r"\s*on\s+the\s+Richter\s+scale", re.IGNORECASE)
@@ -143,8 +145,9 @@ _UPPER = {"up to", "fewer than", "less than", "under", "as many as"}
 _NOT_COUNTED = re.compile(r"^(?:old|am|pm|a|p|st|nd|rd|th|gmt|edt|est|bst|utc)$")
 # Years that are no span of time of their own: an age ("36 years old") or a date told by distance
 # ("two years ago", "three years later"); other years are a term or a span ("15 years in prison").
-_YEARS_AFTER = re.compile(r"\s+(?:(?P<age>old|of\s+age)|ago|earlier|later|before|after|since|younger|older|apart)\b",
-                          re.IGNORECASE)  # fmt: skip
+_YEARS_AFTER = re.compile(
+    r"\s+(?:(?P<age>old|of\s+age)|ago|earlier|later|before|after|since|younger|older|apart)\b", re.IGNORECASE
+)
 _AGE = re.compile(r"^years?-old$")
 # "west of", "north-east of the town of": a direction from the place named right after it
 _BEARING = re.compile(
@@ -468,6 +471,8 @@ def _number_value(m: re.Match) -> dict[str, Any] | None:
         second = _to_float(m.group("num2"))
         if second is None or second * scale <= value:
             return None  # "24-7", a score "2-1": not a range
+        if _record(m, noun, currency):
+            return None  # "the 2-13 Chiefs", "a 9-14 start": a win-loss record or a score, not a range
         hi = second * scale * (_unit(noun)[1] if unit not in ("%",) and not currency else 1.0)
     elif bound in _LOWER:
         hi = math.inf
@@ -478,8 +483,12 @@ def _number_value(m: re.Match) -> dict[str, Any] | None:
         lo, hi = value * f_lo, value * f_hi
     exact = lo == hi
     key = f"{_fmt(lo)}" if exact else f">={_fmt(lo)}" if hi == math.inf else f"{_fmt(lo)}-{_fmt(hi)}"
-    return {"lo": lo, "hi": hi if hi != math.inf else None, "unit": unit, "noun": noun,
-            "key": f"{key} {unit}".strip(), "exact": exact}  # fmt: skip
+    out = {"lo": lo, "hi": hi if hi != math.inf else None, "unit": unit, "noun": noun,
+           "key": f"{key} {unit}".strip(), "exact": exact}  # fmt: skip
+    written = _written_unit(noun) if unit != noun and not currency and unit != "%" else ""
+    if written:
+        out["measured"] = written  # the unit as written ("yard"), before conversion to the base unit
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -487,6 +496,31 @@ def _function_words() -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     return frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "were", "was", "percent"}
+
+
+_RECORD_WORDS = frozenset(
+    {"start", "record", "season", "win", "victory", "loss", "defeat", "lead", "mark", "run"}
+)
+
+
+def _record(m: re.Match, noun: str, currency: str) -> bool:
+    """Whether "N-M" is a win-loss record or a score: two whole numbers joined by a hyphen, with no
+    currency, percent or scale, counting nothing or a word records go with ("start", "season")."""
+    joined = m.string[m.end("num") : m.start("num2")].strip() == "-"
+    plain = not (currency or m.group("pct") or m.group("scale") or m.group("between") or m.group("bound"))
+    whole = m.group("num").isdigit() and m.group("num2").isdigit()
+    return joined and plain and whole and (not noun or noun in _RECORD_WORDS)
+
+
+@functools.lru_cache(maxsize=256)
+def _written_unit(noun: str) -> str:
+    """pint's name of a measure as written ("ft" -> "foot", "metres" -> "meter"); "" for other words."""
+    if noun not in _MEASURES and _singular(noun) not in _MEASURES:
+        return ""
+    try:
+        return str(_registry().Quantity(1.0, noun).units)
+    except Exception:  # noqa: BLE001 - a word pint does not know is no measure
+        return ""
 
 
 @functools.lru_cache(maxsize=1024)

@@ -9,8 +9,9 @@ Frame neighbours are there because a headline "Norland Agrees to Quotas" and a b
 apart as wholes while stating one actor's stance on one thing. Claims naming a person in two
 spellings one slip apart ("Ekerwald" / "Ekervald") are frame candidates too, for the same reason:
 one entity across the corpus, whatever else the two claims say; so are claims reading one game clock
-a second or two apart ("with 7:42 left" / "with 7:41 to go"), and claims stating one figure flat and
-put in doubt ("two children" / "possibly two children").
+a second or two apart ("with 7:42 left" / "with 7:41 to go"), claims stating one figure flat and
+put in doubt ("two children" / "possibly two children"), and claims stating figures of one unit that
+disagree ("an 86-yard run" / "an 84-yard run").
 
 Lexical neighbours are there because sentence embeddings put a claim and its negated restatement far
 apart: on data/demo, "The talks ended without any agreement on a prisoner exchange" has cosine 0.40 with
@@ -38,7 +39,7 @@ from tqdm.auto import tqdm
 
 from checker.config import PairConfig
 from checker.rules.attribution import REPORTING_VERBS
-from checker.rules.details import CLOCK_SLIP, one_slip
+from checker.rules.details import CLOCK_SLIP, figures_agree, one_slip
 from checker.schemas import validate_frame
 
 PAIR_COLUMNS = ["claim_a", "claim_b", "article_a", "article_b", "similarity", "kind"]
@@ -223,6 +224,33 @@ def doubt_neighbours(values: Sequence, new: np.ndarray, *, max_group: int = 50) 
     return _positional(rows)
 
 
+def figure_neighbours(values: Sequence, new: np.ndarray, *, max_group: int = 50) -> pd.DataFrame:
+    """Positional pairs (a, b) of claims stating figures of one unit that disagree (checker.rules.details
+    .figures_agree: "an 86-yard run" / "an 84-yard run", "aged 32" / "33-year-old"), a among ``new``,
+    whatever their embeddings: in a story told in many near-identical sentences the one that gives
+    another figure is rarely among a claim's nearest. Game clocks are left to clock_neighbours (two
+    readings far apart are two moments). A unit more than ``max_group`` claims state is
+    left out, as frame_neighbours does, so pairs grow linearly."""
+    by_unit: dict[str, list[tuple[int, dict]]] = {}
+    for pos, stated in enumerate(values):
+        for v in stated or ():
+            if v.get("kind") == "number" and v.get("unit") and not v.get("whole") and not v.get("clock"):
+                by_unit.setdefault(v["unit"], []).append((pos, v))
+    rows = set()
+    wanted = set(np.asarray(new, dtype=np.int64).tolist())
+    for members in by_unit.values():
+        if len({pos for pos, _ in members}) > max_group:
+            continue
+        rows.update(
+            (a, b)
+            for a, v in members
+            if a in wanted
+            for b, w in members
+            if b != a and not figures_agree(v, w)
+        )
+    return _positional(rows)
+
+
 def _positional(rows: set[tuple[int, int]]) -> pd.DataFrame:
     """Positional pairs (a, b) as a frame, in order."""
     ordered = sorted(rows)
@@ -255,8 +283,9 @@ def candidates(
             similarity); None when nothing is stored.
         frames: every claim's predicate frames, aligned with ``texts`` (None: no frame neighbours).
         values: every claim's values (checker.rules.values), aligned with ``texts``: claims naming a
-            person in two spellings one slip apart, reading one game clock a second or two apart, or
-            stating one figure flat and in doubt, are frame candidates too (None: none).
+            person in two spellings one slip apart, reading one game clock a second or two apart,
+            stating one figure flat and in doubt, or figures of one unit that disagree, are frame
+            candidates too (None: none).
 
     TF-IDF weights are corpus-wide, so lexical neighbours are found over every text and the rows of
     new claims kept. The result is select_pairs' input.
@@ -281,6 +310,7 @@ def candidates(
             name_neighbours([name_words(v) for v in values], new),
             clock_neighbours(values, new),
             doubt_neighbours(values, new),
+            figure_neighbours(values, new),
         ):
             na, nb = near["a"].to_numpy(dtype=np.int64), near["b"].to_numpy(dtype=np.int64)
             cosine = np.einsum("ij,ij->i", vectors(na), vectors(nb)).astype(float) if len(na) else np.zeros(0)
