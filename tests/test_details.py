@@ -368,3 +368,10 @@ def test_figures_of_two_named_people_share_no_detail():
     w = {"kind": "number", "unit": "mile", "anchor": "rush", "holder": "Lund", "key": "226 yards"}
     assert shared_detail(v, w, [person, v], [person, w]) == ""
     assert shared_detail(v, {**w, "holder": "Berg"}, [person, v], [person, w]) == "Ines Morel"
+
+
+def test_only_figures_of_one_unit_agree_with_each_other():
+    # "over two defenders" is no reading of the game clock: 7:42 against 7:41 is still compared
+    a = _values("He scored over two defenders with 7:41 to go.")
+    b = _values("He scored with 7:42 left.")
+    assert [(v["text"], w["text"]) for _, v, w in differences(a, b)] == [("7:41 to go", "7:42 left")]

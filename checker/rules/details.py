@@ -99,9 +99,9 @@ def differences(values_a: list[dict[str, Any]], values_b: list[dict[str, Any]], 
             continue
         # a figure of the unit that both claims state is agreed ("226 yards" in each); the rest is in
         # dispute, and among several, a figure of a person the other claim never names is not
-        open_a = [x for x in numbers_a
-                  if x["unit"] == v["unit"] and not any(figures_agree(x, y) for y in numbers_b)]  # fmt: skip
-        open_b = [w for w in same_unit if not any(figures_agree(w, x) for x in numbers_a)]
+        unit_a = [x for x in numbers_a if x["unit"] == v["unit"]]
+        open_a = [x for x in unit_a if not any(figures_agree(x, y) for y in same_unit)]
+        open_b = [w for w in same_unit if not any(figures_agree(w, x) for x in unit_a)]
         if len(open_b) > 1:
             open_b = [w for w in open_b if not _someone_else(w, values_a)]
         if not open_b or not _one_figure(open_a, v) or not all(_one_figure(open_b, w) for w in open_b):
