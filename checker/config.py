@@ -125,7 +125,8 @@ class PairConfig(_Section):
     min_lexical: float = 0.3
     # plus this many (the closest by embedding) that share a predicate frame: the same named actor, the
     # same thing and the same predicate family ("agreed to the quotas" / "is said not to object to the
-    # quotas"), however far apart their embeddings are
+    # quotas"), however far apart their embeddings are; and as many (the closest figures first) that
+    # state a figure of one unit the claim's figure disagrees with ("an 86-yard run" / "an 84-yard run")
     frame_neighbours: int = 3
     intra_article: bool = True  # also pair claims of one article (self-contradiction check)
 

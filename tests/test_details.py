@@ -375,3 +375,11 @@ def test_only_figures_of_one_unit_agree_with_each_other():
     a = _values("He scored over two defenders with 7:41 to go.")
     b = _values("He scored with 7:42 left.")
     assert [(v["text"], w["text"]) for _, v, w in differences(a, b)] == [("7:41 to go", "7:42 left")]
+
+
+def test_where_a_claim_states_two_figures_of_a_unit_each_is_compared_with_its_nearest():
+    # "230 yards ... an 84-yard run" against "an 86-yard run": 84 / 86 is the dispute; 230 is not set
+    # against 86, which has a nearer figure in the first claim
+    a = _values("Lund ran for 230 yards, including an 84-yard run.")
+    b = _values("Lund broke an 86-yard run.")
+    assert [(v["text"], w["text"]) for _, v, w in differences(a, b)] == [("84-yard", "86-yard")]

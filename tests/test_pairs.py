@@ -192,3 +192,20 @@ def test_claims_stating_figures_of_one_unit_that_disagree_are_paired():
     pairs = sorted(set(map(tuple, np.sort(found[["a", "b"]].to_numpy(), axis=1).tolist())))
     assert pairs == [(0, 1), (1, 2)]
     assert figure_neighbours(values, np.arange(len(texts)), max_group=2).empty
+
+
+def test_each_claim_keeps_its_closest_figures_as_figure_partners():
+    # "86-yard" against 84, 226 and 101 yards: with one figure partner, the 84-yard claim is kept, however
+    # much closer the others are by embedding; figure partners come on top of the frame partners
+    from checker.rules.values import extract_values
+
+    texts = ["Lund broke an 86-yard run.", "Lund ran for 226 yards.", "Berg ran for 101 yards.",
+             "The team's longest play was an 84-yard scamper."]  # fmt: skip
+    values = [extract_values(t) for t in texts]
+    vectors = np.array([[1, 0], [1, 0.01], [1, 0.02], [0, 1]], dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    empty = pd.DataFrame({"a": pd.Series(dtype=int), "b": pd.Series(dtype=int), "similarity": pd.Series(dtype=float)})
+    found = candidates(texts, np.array([0]), lambda pos: vectors[pos], empty, values=values)
+    claims = pd.DataFrame({"claim_id": [f"k{i}" for i in range(4)], "article_id": [f"a{i}" for i in range(4)]})
+    pairs = select_pairs(claims, found, PairConfig(lexical_neighbours=0, frame_neighbours=1))
+    assert pairs[["claim_a", "claim_b"]].values.tolist() == [["k0", "k3"]]

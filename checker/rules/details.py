@@ -104,9 +104,12 @@ def differences(values_a: list[dict[str, Any]], values_b: list[dict[str, Any]], 
         open_b = [w for w in same_unit if not any(figures_agree(w, x) for x in unit_a)]
         if len(open_b) > 1:
             open_b = [w for w in open_b if not _someone_else(w, values_a)]
-        if not open_b or not _one_figure(open_a, v) or not all(_one_figure(open_b, w) for w in open_b):
-            continue  # two different figures of one unit in a claim: which one is disputed is unclear
+        if not open_b:
+            continue
+        # the disputed pair is each other's nearest figure: "84-yard" / "86-yard", not "226 yards" / "86-yard"
         w = min(open_b, key=lambda w: abs(w["lo"] - v["lo"]))
+        if not figures_agree(v, min(open_a, key=lambda x: abs(x["lo"] - w["lo"]))):
+            continue
         out.append(("number_mismatch", v, w))
     days_a = [v for v in values_a if v["kind"] == "date" and v.get("key")]
     days_b = [w for w in values_b if w["kind"] == "date" and w.get("key")]
@@ -224,15 +227,6 @@ def _someone_else(v: dict, values: list[dict]) -> bool:
     holder = v.get("holder", "")
     names = [x["text"] for x in values if x["kind"] == "name" and x.get("label") == "PERSON"]
     return _named(holder) and not any(same_name(holder, n) for n in names)
-
-
-def _one_figure(values: list[dict], v: dict) -> bool:
-    """Whether every figure of v's unit in a claim agrees with v ("60 m (200 ft)" is one figure)."""
-    return all(
-        figures_agree(v, x)
-        for x in values
-        if x["kind"] == "number" and x["unit"] == v["unit"] and not x.get("whole")
-    )
 
 
 def _same_anchor(v: dict, w: dict) -> bool:

@@ -230,25 +230,26 @@ def figure_neighbours(values: Sequence, new: np.ndarray, *, max_group: int = 50)
     whatever their embeddings: in a story told in many near-identical sentences the one that gives
     another figure is rarely among a claim's nearest. Game clocks are left to clock_neighbours (two
     readings far apart are two moments). A unit more than ``max_group`` claims state is
-    left out, as frame_neighbours does, so pairs grow linearly."""
+    left out, as frame_neighbours does, so pairs grow linearly. ``gap`` is the relative difference of
+    the closest two figures (0.023 for 86 / 84): select_pairs keeps each claim's closest, the likeliest
+    one fact told two ways."""
     by_unit: dict[str, list[tuple[int, dict]]] = {}
     for pos, stated in enumerate(values):
         for v in stated or ():
             if v.get("kind") == "number" and v.get("unit") and not v.get("whole") and not v.get("clock"):
                 by_unit.setdefault(v["unit"], []).append((pos, v))
-    rows = set()
+    gaps: dict[tuple[int, int], float] = {}
     wanted = set(np.asarray(new, dtype=np.int64).tolist())
     for members in by_unit.values():
         if len({pos for pos, _ in members}) > max_group:
             continue
-        rows.update(
-            (a, b)
-            for a, v in members
-            if a in wanted
-            for b, w in members
-            if b != a and not figures_agree(v, w)
-        )
-    return _positional(rows)
+        for a, v in members:
+            for b, w in members:
+                if a in wanted and b != a and not figures_agree(v, w):
+                    gap = abs(v["lo"] - w["lo"]) / max(abs(v["lo"]), abs(w["lo"]), 1e-9)
+                    gaps[(a, b)] = min(gap, gaps.get((a, b), gap))
+    out = _positional(set(gaps))
+    return out.assign(gap=[gaps[(a, b)] for a, b in zip(out["a"], out["b"], strict=True)])
 
 
 def _positional(rows: set[tuple[int, int]]) -> pd.DataFrame:
@@ -314,7 +315,7 @@ def candidates(
         ):
             na, nb = near["a"].to_numpy(dtype=np.int64), near["b"].to_numpy(dtype=np.int64)
             cosine = np.einsum("ij,ij->i", vectors(na), vectors(nb)).astype(float) if len(na) else np.zeros(0)
-            parts.append(near.assign(similarity=cosine, frame=True))
+            parts.append(near.assign(similarity=cosine, frame="gap" not in near))
     if stored is not None and len(stored):
         parts.append(stored.assign(a=new[stored["a"]])[["a", "b", "similarity"]])
     return pd.concat(parts, ignore_index=True).astype({"a": np.int64, "b": np.int64})
@@ -328,7 +329,9 @@ def select_pairs(
     ``neighbours`` has ``similarity`` (embedding cosine), for lexical candidates a ``lexical`` score
     (NaN or absent for dense ones) and for frame candidates ``frame`` True. Dense candidates need
     similarity >= min_similarity; each claim keeps its best ``neighbours`` dense, ``lexical_neighbours``
-    lexical and ``frame_neighbours`` frame partners (the closest by embedding, at any similarity).
+    lexical and ``frame_neighbours`` frame partners (the closest by embedding, at any similarity), and
+    as many figure partners (rows with a ``gap``: checker.steps.pairs.figure_neighbours), the closest
+    figures first.
     Pairs within one article are "intra" (kept when config.intra_article), others "cross"; each
     unordered pair appears once with claim_a < claim_b.
     """
@@ -336,15 +339,18 @@ def select_pairs(
     validate_frame(claims, ["claim_id", "article_id"], name="claims")
     nn = neighbours if "lexical" in neighbours else neighbours.assign(lexical=np.nan)
     framed = nn["frame"].fillna(False).astype(bool) if "frame" in nn else pd.Series(False, index=nn.index)
-    dense = nn[nn["lexical"].isna() & ~framed & (nn["similarity"] >= config.min_similarity)]
+    figured = nn["gap"].notna() if "gap" in nn else pd.Series(False, index=nn.index)
+    dense = nn[nn["lexical"].isna() & ~framed & ~figured & (nn["similarity"] >= config.min_similarity)]
     dense = dense.sort_values(["a", "similarity"], ascending=[True, False], kind="stable")
     lexical = nn[nn["lexical"].notna()].sort_values(["a", "lexical"], ascending=[True, False], kind="stable")
     by_frame = nn[framed].sort_values(["a", "similarity"], ascending=[True, False], kind="stable")
+    by_figure = nn[figured].sort_values(["a", "gap"], kind="stable") if "gap" in nn else nn.iloc[:0]
     nn = pd.concat(
         [
             dense.groupby("a", sort=False).head(config.neighbours),
             lexical.groupby("a", sort=False).head(config.lexical_neighbours),
             by_frame.groupby("a", sort=False).head(config.frame_neighbours),
+            by_figure.groupby("a", sort=False).head(config.frame_neighbours),
         ]
     )
     ids = claims["claim_id"].to_numpy()
