@@ -263,3 +263,20 @@ def test_a_figure_flat_in_one_story_and_in_doubt_in_another_is_a_stronger_claim_
     # the same two claims in one article: no rule (one outlet qualifying its own figure)
     same = pair_rules(pairs.iloc[:1], claims.assign(article_id="a0"))
     assert same["stronger"].tolist() == [""]
+
+
+def test_in_one_article_a_shared_name_does_not_tie_two_figures_of_one_verb():
+    # a match report: Lund threw a 41-yard pass and later a 10-yard pass; in two outlets the same words
+    # would be one throw told two ways
+    texts = ["Lund threw a 41-yard touchdown pass to Berg.", "Lund threw a 10-yard touchdown pass to Berg."]
+    from checker.rules.values import extract_values
+
+    values = [extract_values(t) + [_name("Lund", "PERSON", 0)] for t in texts]
+    for stated in values:
+        for v in stated:
+            v.setdefault("anchor", "throw")
+    pairs = pd.DataFrame({"claim_a": ["k0"], "claim_b": ["k1"]})
+    (cross,) = detail_checks(pairs, _claims(*texts, values=values), FakeNLI())
+    (intra,) = detail_checks(pairs, _claims(*texts, values=values).assign(article_id="a0"), FakeNLI())
+    assert [c["shared"] for c in cross] == ["Lund"]
+    assert [c["shared"] for c in intra] == [""]

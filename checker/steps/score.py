@@ -130,8 +130,8 @@ def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) 
 
     Candidates come from checker.rules.details.differences (and ``swapped_name``). Rules decide first:
     two spellings of one person's name (``misspelt``), two values of the same word and named holder
-    (``same_slot``), two figures of one verb in claims that share an age, a person or a day
-    (``shared``, the detail shared), two claims in the same words but for one name (``swapped``,
+    (``same_slot``), two figures of one verb in claims of two articles that share an age, a person or a
+    day (``shared``, the detail shared), two claims in the same words but for one name (``swapped``,
     whatever labels the tagger gave), two venues of one event in articles that tell one story
     (``same_event``), two game-clock readings a second or two apart in articles that tell one story
     (``clock_slip``). Otherwise claim b's value is replaced by claim a's
@@ -177,7 +177,10 @@ def detail_checks(pairs: pd.DataFrame, claims: pd.DataFrame, scorer: NLIScorer) 
                 "misspelt": details.misspelt(va, vb, places=places, named=full_names.get(article.get(a))
                                              if article.get(a) == article.get(b) else None),
                 "same_slot": details.same_slot(va, vb),
-                "shared": details.shared_detail(va, vb, stated.get(a) or [], stated.get(b) or []),
+                # in one article a shared name ties two figures to nothing: it tells many events of the
+                # same people (two directions at one distance from one place are still one fact)
+                "shared": details.shared_detail(va, vb, stated.get(a) or [], stated.get(b) or [])
+                if article.get(a) != article.get(b) or not article or va.get("bearing") else "",
                 "swapped": bool(swapped) and (va, vb) == (swapped[1], swapped[2]),
                 "same_event": _one_story_event(va, vb, names.get(article.get(a)), names.get(article.get(b))),
                 "clock_slip": details.clock_slip(va, vb)
