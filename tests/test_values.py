@@ -68,6 +68,9 @@ def test_a_time_of_day_is_no_quantity():
                                                                "9:05 time left")]),
         ("The fight was waved off 38 seconds into the third round.", [("number", "38 seconds into",
                                                                         "0:38 time elapsed")]),
+        ("The kick came with 6:00 minutes remaining.", [("number", "6:00 minutes remaining", "6:00 time left")]),
+        # a rough clock is no reading to compare: "just under five minutes" is a duration
+        ("He scored with just under five minutes left.", [("number", "under five minutes", "0-5 minute")]),
         # a month's abbreviation at the start of a longer word is no date
         ("The referee stopped it at the 1:15 mark, two decades on.", [("number", "1:15 mark", "1:15 time elapsed"),
                                                                        ("number", "two decades", "2 decade")]),

@@ -94,10 +94,14 @@ _NUMBER = re.compile(
 # up ("at the 2:15 mark", "44 seconds into the seventh round"): a figure in seconds, never a time of day.
 _CLOCK_NUM = r"\d{1,2}|" + "|".join(_WORDS[:19])
 _GAME_CLOCK = re.compile(
-    r"(?<![\w:.,/])(?:(?P<cm>\d{1,2}):(?P<cs>[0-5]\d)(?!:?\d)"
+    r"(?<![\w:.,/])(?:(?P<cm>\d{1,2}):(?P<cs>[0-5]\d)(?!:?\d)(?:\s+minutes?)?"
     rf"|(?:(?P<mm>{_CLOCK_NUM})\s+minutes?,?\s+(?:and\s+)?)?(?P<ss>{_CLOCK_NUM})\s+seconds?"
     rf"|(?P<mo>{_CLOCK_NUM})\s+minutes?)"
     r"\s+(?:(?P<left>left|remaining|to\s+go|to\s+play)|(?P<into>into|mark\b|of\s+the\s+\w+\s+round))",
+    re.IGNORECASE,
+)
+_ROUGHLY = re.compile(
+    r"\b(?:under|over|about|around|nearly|almost|roughly|approximately|some|less\s+than|more\s+than)\s+$",
     re.IGNORECASE,
 )
 # A time of day: "7:37 a.m.", "07:37 GMT", "0737 GMT", "4:00 p.m. local time"; a zone's UTC offset in
@@ -180,6 +184,8 @@ def extract_values(text: str, entities: list[tuple[str, int, int]] | None = None
             taken.append(m.span())
     for rx, read in ((_GAME_CLOCK, _clock_value), (_TIME_OF_DAY, _time_value)):
         for m in rx.finditer(text):
+            if rx is _GAME_CLOCK and _ROUGHLY.search(text, max(0, m.start() - 30), m.start()):
+                continue  # "just under five minutes left": a rough clock, not a reading to compare
             value = read(m) if not _inside(m.start(), taken) else None
             if value:
                 end = m.end() - (m.group(0).endswith(".") and m.end() == len(text))  # the full stop
