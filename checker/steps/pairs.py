@@ -189,16 +189,22 @@ def clock_neighbours(values: Sequence, new: np.ndarray, *, max_group: int = 50) 
         for v in stated or ():
             if v.get("clock"):
                 readings.setdefault((v["unit"], int(v["lo"])), []).append(pos)
-    rows = set()
+    rows: set[tuple[int, int]] = set()
     wanted = set(np.asarray(new, dtype=np.int64).tolist())
     for (unit, seconds), members in readings.items():
         for step in range(1, CLOCK_SLIP + 1):
-            others = readings.get((unit, seconds + step), [])
-            if len(members) > max_group or len(others) > max_group:
-                continue
-            rows.update((a, b) for a in members for b in others if a in wanted and a != b)
-            rows.update((b, a) for a in members for b in others if b in wanted and a != b)
+            rows |= _linked(members, readings.get((unit, seconds + step), []), wanted, max_group)
     return _positional(rows)
+
+
+def _linked(left: list[int], right: list[int], wanted: set[int], max_group: int) -> set[tuple[int, int]]:
+    """Positional pairs joining each of ``left`` to each of ``right``, both ways, from the ``wanted``
+    side; none when either group is larger than ``max_group``."""
+    if len(left) > max_group or len(right) > max_group:
+        return set()
+    return {(a, b) for a in left for b in right if a in wanted and a != b} | {
+        (b, a) for a in left for b in right if b in wanted and a != b
+    }
 
 
 def doubt_neighbours(values: Sequence, new: np.ndarray, *, max_group: int = 50) -> pd.DataFrame:
@@ -213,14 +219,10 @@ def doubt_neighbours(values: Sequence, new: np.ndarray, *, max_group: int = 50) 
             if v.get("kind") == "number" and v.get("unit") and not v.get("clock"):
                 into = doubted if v.get("hedge") else flat
                 into.setdefault((v["unit"], v["lo"], v.get("hi")), []).append(pos)
-    rows = set()
     wanted = set(np.asarray(new, dtype=np.int64).tolist())
+    rows: set[tuple[int, int]] = set()
     for figure, hedged in doubted.items():
-        stated_flat = flat.get(figure, [])
-        if len(hedged) > max_group or len(stated_flat) > max_group:
-            continue
-        rows.update((a, b) for a in hedged for b in stated_flat if a in wanted and a != b)
-        rows.update((b, a) for a in hedged for b in stated_flat if b in wanted and a != b)
+        rows |= _linked(hedged, flat.get(figure, []), wanted, max_group)
     return _positional(rows)
 
 
