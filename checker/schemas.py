@@ -107,7 +107,8 @@ findings (one row per disputed fact, conflicts first: FINDING_KINDS order, then 
     explanation str   one English sentence: who says what
     claims      list of dicts: claim_id, article_id, text, start, end, and for name/number/date/place
                       mismatches the ``value`` the claim states, for a stronger_claim its ``side``
-                      ("stronger" or "weaker"); a headline claim also has part "title" (its
+                      ("stronger" or "weaker") and, when made by the figure rule, its ``value``
+                      ("two children" / "possibly two children"); a headline claim also has part "title" (its
                       start/end index the title); residue spans have claim_id ""
     slot        str   what is disputed ("number of injured", "place of the summit"), "" when unnamed
     why         str   the evidence in one line (the two NLI directions, or the rule that fired)

@@ -295,6 +295,16 @@ def test_the_assertion_strength_rule_makes_a_stronger_claim_whatever_nli_and_hed
     assert label_relations(frame, off, flat)["relation"].item() == "equivalent"
 
 
+def test_the_figure_rule_card_names_the_figure_each_side_states(world):
+    articles, claims, _ = world
+    rule = "a: 30 fishermen vs possibly 30 fishermen (figure)"
+    frame = pd.DataFrame([_pair(0.1, 0.1, claim_a="k1", claim_b="k2", article_a="a1", article_b="a2", stronger=rule)])
+    flat = claims.assign(hedge_score=0.0)
+    (found,) = pair_findings(label_relations(frame, RelationConfig(), flat), flat, articles)
+    assert found["kind"] == "stronger_claim" and found["values"] == {"k1": "30 fishermen", "k2": "possibly 30 fishermen"}
+    assert "“30 fishermen” as fact where" in found["explanation"]
+
+
 def test_detail_findings_sharing_a_claim_are_one_disputed_fact():
     # one outlet's "150 m" against "about 60 m" in a second and "200 ft" in a third: one card
     articles = pd.DataFrame({"article_id": ["a1", "a2", "a3"], "source": ["North", "Baltic", "Harbor"]})

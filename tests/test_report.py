@@ -751,6 +751,17 @@ def test_contradiction_sides_are_camps_of_agreeing_claims(result):
     assert all(f">{outlet}</a>" in second for outlet in ("Daily Planet", "Gazette", "Courier"))
 
 
+def test_a_figure_stated_flat_against_the_figure_in_doubt_marks_the_figures(result):
+    # the figure rule's card marks each side's figure, not every word the other side lacks
+    refs = [
+        _ref("k1", text="Nine boats and 30 fishermen were lost off Tarn.", side="stronger", value="30 fishermen"),
+        _ref("k4", text="Possibly 30 fishermen were lost.", side="weaker", value="Possibly 30 fishermen"),
+    ]
+    result.findings = _frame([_finding("f", "stronger_claim", 0.9, refs)], FINDINGS)
+    card = _cards(render_html(result))[0]
+    assert _marks(card) == ["30 fishermen", "Possibly 30 fishermen"]
+
+
 def test_stronger_claim_with_several_weaker_versions(result):
     texts = [
         "Russia agreed to the plan.",

@@ -339,10 +339,13 @@ def _sides(
     sides = [{"value": key, "refs": group, "role": ""} for key, group in zip(keys, parts, strict=True)]
     if kind == _STRONGER and any(ref.get("side") for ref in refs):
         # checker.steps.findings marks each claim's side (an outlet's headline and body may both state more)
+        # a figure stated flat against the same figure in doubt: each side marks its figure
+        by_side = {side: [r for r in refs if r.get("side") == side] for side in ("stronger", "weaker")}
         return [
-            {"value": "", "refs": [r for r in refs if r.get("side") == side], "role": role}
+            {"value": next((_text(r.get("value")) for r in by_side[side] if _text(r.get("value"))), ""),
+             "refs": by_side[side], "role": role}
             for side, role in (("stronger", "states more"), ("weaker", "states less"))
-        ]
+        ]  # fmt: skip
     if kind == _STRONGER and len(sides) >= 2:
         # findings without sides (stored before them): the stronger claim first, then those it outstates
         for side in sides:

@@ -127,7 +127,7 @@ def _merged(entries: list[dict]) -> list[dict]:
         for shown, sources in entry.get("sources", {}).items():
             into["sources"].setdefault(shown, set()).update(sources)
         for claim_id, text in entry.get("values", {}).items():
-            into["values"].setdefault(claim_id, text)
+            into.setdefault("values", {}).setdefault(claim_id, text)
         if "strong" in entry:
             into["strong"] |= entry["strong"]
         into["key"] = min(into["key"], entry["key"])  # the finding id stays put as outlets join
@@ -254,6 +254,9 @@ def _add_stronger(grouped: dict, p, a, b, arts: dict) -> None:
         "explanation": _stronger_explanation(rule, s_src, w_src, strong.text, weak.text, hedge),
         "key": f"stronger_claim|{strong.claim_id}",
     }  # fmt: skip
+    if rule.endswith(" (figure)"):  # each claim carries its figure, as a detail finding's claims do
+        flat, doubted = rule.removesuffix(" (figure)").split(" vs ", 1)
+        grouped[key]["values"] = {strong.claim_id: flat, weak.claim_id: doubted}
 
 
 def _stronger_explanation(rule: str, s_src: str, w_src: str, strong: str, weak: str, hedge: str) -> str:
