@@ -100,10 +100,6 @@ _GAME_CLOCK = re.compile(
     r"\s+(?:(?P<left>left|remaining|to\s+go|to\s+play)|(?P<into>into|mark\b|of\s+the\s+\w+\s+round))",
     re.IGNORECASE,
 )
-_ROUGHLY = re.compile(
-    r"\b(?:under|over|about|around|nearly|almost|roughly|approximately|some|less\s+than|more\s+than)\s+$",
-    re.IGNORECASE,
-)
 # A time of day: "7:37 a.m.", "07:37 GMT", "0737 GMT", "4:00 p.m. local time"; a zone's UTC offset in
 # minutes where it is fixed ("ET" and "PT" switch with daylight saving: known only by name).
 _ZONES = {"gmt": 0, "utc": 0, "est": -300, "edt": -240, "cst": -360, "cdt": -300, "mst": -420,
@@ -146,6 +142,8 @@ _APPROX = {"nearly": (0.85, 1.0), "almost": (0.85, 1.0), "about": (0.9, 1.1), "a
            "estimated": (0.8, 1.2)}  # fmt: skip
 _LOWER = {"at least", "more than", "over"}
 _UPPER = {"up to", "fewer than", "less than", "under", "as many as"}
+# A bound before a game clock ("just under five minutes left") makes it rough: no reading to compare.
+_ROUGHLY = re.compile(rf"\b(?:{'|'.join(sorted(_APPROX.keys() | _LOWER | _UPPER))})\s+$", re.IGNORECASE)
 # Figures that are not counts of something disputable: clock times, ages in "36-year-old", ordinals.
 _NOT_COUNTED = re.compile(r"^(?:old|am|pm|a|p|st|nd|rd|th|gmt|edt|est|bst|utc)$")
 # Years that are no span of time of their own: an age ("36 years old") or a date told by distance

@@ -251,22 +251,15 @@ def _add_stronger(grouped: dict, p, a, b, arts: dict) -> None:
         "strong": {strong.claim_id} | (entry["strong"] if entry else set()),
         "why": f"rule {rule} (assertion strength)" if rule else
                f"NLI entailment {e_sw:.2f} stronger→weaker, {e_ws:.2f} back; hedged: {weak.hedges or 'no'}",
-        "explanation": _stronger_explanation(rule, s_src, w_src, strong.text, weak.text, hedge),
+        "explanation": f"{s_src} states more than {w_src} supports: {_quote(strong.text)} implies "
+        f"{_quote(weak.text)}, but not the reverse{hedge}.",
         "key": f"stronger_claim|{strong.claim_id}",
     }  # fmt: skip
-    if rule.endswith(" (figure)"):  # each claim carries its figure, as a detail finding's claims do
-        flat, doubted = rule.removesuffix(" (figure)").split(" vs ", 1)
-        grouped[key]["values"] = {strong.claim_id: flat, weak.claim_id: doubted}
-
-
-def _stronger_explanation(rule: str, s_src: str, w_src: str, strong: str, weak: str, hedge: str) -> str:
-    """A stronger_claim card's sentence: the figure in doubt for the figure rule, else the implication."""
     if rule.endswith(" (figure)"):  # checker.rules.details.hedged_figure: "two children vs possibly two …"
         flat, doubted = rule.removesuffix(" (figure)").split(" vs ", 1)
-        return (f"{s_src} states “{flat}” as fact where {w_src} has “{doubted}”: {_quote(strong)} "
-                f"against {_quote(weak)}.")  # fmt: skip
-    return (f"{s_src} states more than {w_src} supports: {_quote(strong)} implies {_quote(weak)}, "
-            f"but not the reverse{hedge}.")  # fmt: skip
+        grouped[key]["explanation"] = (f"{s_src} states “{flat}” as fact where {w_src} has “{doubted}”: "
+                                       f"{_quote(strong.text)} against {_quote(weak.text)}.")  # fmt: skip
+        grouped[key]["values"] = {strong.claim_id: flat, weak.claim_id: doubted}  # marked on the card
 
 
 def residue_findings(residue: pd.DataFrame, articles: pd.DataFrame) -> list[dict]:
